@@ -1,0 +1,46 @@
+"""The command line: a thin shell over ``relations.parse``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import output
+from .documents import MAX_BYTES
+from .extract import parse
+
+# some documents could not be read; the tables are written all the same
+EXIT_REJECTED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="relations", description="Dated bilateral events from news articles.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="read files or folders and write the events table")
+    ex.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder (read recursively)")
+    ex.add_argument("--output", "-o", required=True, help="events file: .csv, .parquet, .json or .jsonl")
+    ex.add_argument("--documents", help="documents report, same formats")
+    ex.add_argument("--max-bytes", type=int, default=MAX_BYTES, help=f"larger files are rejected (default {MAX_BYTES:,})")
+    ex.add_argument("--language", help="skip detection: every document is in this language (ISO 639-1)")
+    args = ap.parse_args(argv)
+
+    for target in filter(None, (args.output, args.documents)):
+        if not target.lower().endswith(output.FORMATS):
+            ap.error(f"{target}: the extension must be one of {', '.join(output.FORMATS)}")
+    result = parse(args.paths, max_bytes=args.max_bytes, language=args.language)
+    output.write(result.events, args.output)
+    if args.documents:
+        output.write(result.documents, args.documents)
+    status = result.documents["status"].value_counts()
+    parsed, empty, rejected = (int(status.get(k, 0)) for k in ("parsed", "empty", "rejected"))
+    print(
+        f"{len(result.documents)} documents: {parsed} parsed, {empty} empty, {rejected} rejected; "
+        f"{len(result.events)} events -> {args.output}"
+    )
+    for _, doc in result.documents[result.documents["status"] == "rejected"].iterrows():
+        print(f"rejected {doc['doc_id']}: {doc['reason']}", file=sys.stderr)
+    return EXIT_REJECTED if rejected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,536 @@
+"""Date expressions: find them, read them, and place them in time.
+
+A fast per-language scan finds *anchors* (month names, weekdays, relative words,
+numeric dates, years after a preposition) and reads the few characters around
+each (day numbers, span words, a year). Nothing here calls ``search_dates``:
+it would invent the current year for "September 30" and miss "9-11 oktober".
+dateparser is kept for what it is good at: its per-language CLDR data (month
+and weekday names, relative words, date order) feeds the scanner (see
+``lexicon``).
+
+Placing a date without a year uses the document only, in this order: its
+publication date; an explicit date in the text that contains it; the window
+between the latest explicit past date and the earliest explicit future one.
+Otherwise the date stays at a coarser precision or ``unknown``. Today's date
+is never used.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import cache
+
+from .lexicon import Lexicon
+from .matching import PhraseMatcher, fold
+from .tense import is_future
+
+YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
+_CONTEXT = 48  # characters read on each side of an anchor
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A resolved date: its first and last day and how precise it is."""
+
+    start: date | None
+    end: date | None
+    precision: str  # day | month | year | unknown
+
+    @property
+    def known(self) -> bool:
+        return self.precision != "unknown"
+
+    def iso(self) -> tuple[str | None, str | None]:
+        if not self.known or self.start is None:
+            return None, None
+        end = self.end if self.end and self.end != self.start and self.precision == "day" else None
+        if self.precision != "day" and self.end:
+            # a month or year span ("between March and May") keeps its last day
+            last = _last_day(self.end, self.precision)
+            end = last if last != _last_day(self.start, self.precision) else None
+        return self.start.isoformat(), end.isoformat() if end else None
+
+    def contains(self, day: date) -> bool:
+        if not self.known or self.start is None:
+            return False
+        return self.start <= day <= self.last
+
+    @property
+    def last(self) -> date:
+        assert self.start is not None
+        return _last_day(self.end or self.start, self.precision)
+
+
+UNKNOWN = DateValue(None, None, "unknown")
+
+
+def _last_day(d: date, precision: str) -> date:
+    if precision == "year":
+        return date(d.year, 12, 31)
+    if precision == "month":
+        return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+    return d
+
+
+def _safe_date(y: int | None, m: int | None, d: int | None) -> date | None:
+    try:
+        return date(y, m or 1, d or 1) if y else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One date expression in a text, before and after resolution."""
+
+    start: int
+    end: int
+    kind: str  # absolute | weekday | relative | anaphoric
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    end_day: int | None = None
+    weekday: int | None = None
+    end_weekday: int | None = None
+    unit: str = "day"  # relative and anaphoric: day | month | year
+    offset: int = 0
+    future: bool = False
+    value: DateValue = UNKNOWN
+
+    @property
+    def explicit(self) -> bool:
+        """Carries its own year (not inferred)."""
+        return self.kind == "absolute" and self.year is not None
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    months: PhraseMatcher[int]
+    weekdays: PhraseMatcher[int]
+    relative: PhraseMatcher[tuple[str, int]]
+    anaphoric: PhraseMatcher[int]
+    left_span: re.Pattern
+    left_day: re.Pattern
+    right_days: re.Pattern
+    right_year: re.Pattern
+    join: re.Pattern
+    year_prep: re.Pattern
+    month_prep: re.Pattern
+    numeric_marker: re.Pattern | None
+
+
+def _alt(words: list[str]) -> str:
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or r"(?!x)x"
+
+
+@cache
+def _patterns(lex: Lexicon) -> _Patterns:
+    d = lex.data.get("dates", {})
+    suffix = r"(?:" + _alt(d.get("day_suffixes", [])) + r"|\.)?"
+    fill = r"(?:(?:" + _alt(d.get("fillers", [])) + r")\s+)*"
+    join = _alt(d.get("span_join", []))
+    opener = _alt(d.get("span_open", []))
+    day = r"(?<![\d.,/])([0-3]?\d)" + suffix
+    weekday_phrases = [(name + sfx, i) for name, i in lex.weekdays.items() for sfx in [""] + d.get("weekday_suffixes", [])]
+    markers = d.get("numeric_day_markers", [])
+    flags = re.IGNORECASE
+    return _Patterns(
+        months=PhraseMatcher(lex.months.items()),
+        weekdays=PhraseMatcher(weekday_phrases),
+        relative=PhraseMatcher(lex.relative.items()),
+        anaphoric=PhraseMatcher(lex.anaphoric.items()),
+        left_span=re.compile(rf"(?:(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
+        left_day=re.compile(rf"{day}\s*{fill}$", flags),
+        right_days=re.compile(rf"^\s*{fill}([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?![\d.,]\d))?", flags),
+        right_year=re.compile(rf"^[\s,./]*{fill}({YEAR})(?![\d])(?!\s*[-–]\s*\d)", flags),
+        join=re.compile(rf"^\s*(?:{join})\s*$", flags),
+        year_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('year_prepositions', []))})\s+(?:(?:{_alt(d.get('year_prepositions', []))})\s+)?$", flags),
+        month_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('month_prepositions', []))})\s+$", flags),
+        numeric_marker=re.compile(rf"(?:{_alt(markers)})\s*$", flags) if markers else None,
+    )
+
+
+_ISO = re.compile(rf"(?<![\d./-])({YEAR})-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
+_NUMERIC = re.compile(rf"(?<![\d./-])(\d{{1,2}})([./-])(\d{{1,2}})\2({YEAR})(?![\d])")
+_NUMERIC_DM = re.compile(r"(?<![\d./-])(\d{1,2})/(\d{1,2})(?![\d]|/\d)")
+_YEAR = re.compile(rf"(?<![\d.,/-])({YEAR})(?![\d]|\s*[-–]\s*\d|/)")
+
+
+def _day_month_order(lex: Lexicon) -> str:
+    order = lex.date_order.upper()
+    return "MDY" if order.startswith("M") else "DMY"
+
+
+def numeric_readings(a: int, b: int, y: int, lex: Lexicon) -> list[date]:
+    """The valid readings of a/b/y, the language's order first."""
+    first = (b, a) if _day_month_order(lex) == "DMY" else (a, b)
+    out = []
+    for m, d in (first, first[::-1]):
+        value = _safe_date(y, m, d) if d else None
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def scan(text: str, lex: Lexicon) -> list[Mention]:
+    """Every date expression in ``text``, unresolved, in reading order."""
+    p = _patterns(lex)
+    folded = fold(text)
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(m: Mention) -> None:
+        found.append(m)
+        taken.append((m.start, m.end))
+
+    for m in _ISO.finditer(folded):
+        v = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if v:
+            add(Mention(m.start(), m.end(), "absolute", v.year, v.month, v.day))
+    for m in _NUMERIC.finditer(folded):
+        if not free(m.start(), m.end()):
+            continue
+        readings = numeric_readings(int(m.group(1)), int(m.group(3)), int(m.group(4)), lex)
+        if readings:
+            v = readings[0]
+            add(Mention(m.start(), m.end(), "absolute", v.year, v.month, v.day))
+    if p.numeric_marker is not None:
+        for m in _NUMERIC_DM.finditer(folded):
+            if free(m.start(), m.end()) and p.numeric_marker.search(folded[max(0, m.start() - 12) : m.start()]):
+                a, b = int(m.group(1)), int(m.group(2))
+                dd, mm = (a, b) if _day_month_order(lex) == "DMY" else (b, a)
+                if 1 <= mm <= 12 and 1 <= dd <= 31:
+                    add(Mention(m.start(), m.end(), "absolute", None, mm, dd))
+
+    for mm in p.months.finditer(folded):
+        if not free(mm.start, mm.end):
+            continue
+        add_month(folded, mm, p, add, free)
+
+    for wm in p.weekdays.finditer(folded):
+        if free(wm.start, wm.end):
+            add(Mention(wm.start, wm.end, "weekday", weekday=wm.value))
+    for rm in p.relative.finditer(folded):
+        if free(rm.start, rm.end):
+            unit, offset = rm.value
+            add(Mention(rm.start, rm.end, "relative", unit=unit, offset=offset))
+    for am in p.anaphoric.finditer(folded):
+        if free(am.start, am.end):
+            add(Mention(am.start, am.end, "anaphoric", offset=am.value))
+    for ym in _YEAR.finditer(folded):
+        if free(ym.start(), ym.end()) and p.year_prep.search(folded[max(0, ym.start() - 30) : ym.start()]):
+            add(Mention(ym.start(), ym.end(), "absolute", int(ym.group(1))))
+
+    found.sort(key=lambda m: m.start)
+    return _join_spans(folded, found, p)
+
+
+def add_month(text: str, mm, p: _Patterns, add, free) -> None:
+    """Read the day(s) and year around a month name."""
+    month = mm.value
+    start, end = mm.start, mm.end
+    day = end_day = year = None
+    left = text[max(0, start - _CONTEXT) : start]
+    line_break = left.rfind("\n")
+    if line_break >= 0:
+        left = left[line_break + 1 :]
+    span = p.left_span.search(left)
+    single = p.left_day.search(left) if not span else None
+    if span:
+        day, end_day = int(span.group(1)), int(span.group(2))
+        start -= len(left) - span.start()
+    elif single:
+        day = int(single.group(1))
+        start -= len(left) - single.start()
+    right = text[end : end + _CONTEXT]
+    if day is None:
+        r = p.right_days.match(right)
+        if r and not p.right_year.match(right):
+            day = int(r.group(1))
+            end_day = int(r.group(2)) if r.group(2) else None
+            end += r.end()
+            right = text[end : end + _CONTEXT]
+    ry = p.right_year.match(right)
+    if ry:
+        year = int(ry.group(1))
+        end += ry.end()
+    if day is not None and not 1 <= day <= 31:
+        return
+    if end_day is not None and (not 1 <= end_day <= 31 or end_day < (day or 0)):
+        end_day = None
+    if day is None and year is None and not p.month_prep.search(text[max(0, start - 20) : start]):
+        return  # a bare month name ("May", "mars") is too often a word
+    if not free(start, end):
+        return
+    add(
+        Mention(
+            start, end, "absolute", year, month, day,
+            end_year=year if end_day else None, end_month=month if end_day else None, end_day=end_day,
+        )
+    )
+
+
+def _join_spans(text: str, mentions: list[Mention], p: _Patterns) -> list[Mention]:
+    """'from September 30 to October 1', 'Monday and Tuesday': two mentions, one span."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        if i + 1 < len(mentions):
+            n = mentions[i + 1]
+            if m.kind == n.kind and m.kind in ("absolute", "weekday") and p.join.match(text[m.end : n.start]) and m.end_day is None:
+                joined = _join(m, n)
+                if joined:
+                    out.append(joined)
+                    i += 2
+                    continue
+        out.append(m)
+        i += 1
+    return out
+
+
+def _join(a: Mention, b: Mention) -> Mention | None:
+    if a.kind == "weekday":
+        return replace(a, end=b.end, end_weekday=b.weekday)
+    if a.month is None or b.month is None or (a.day is None) != (b.day is None):
+        return None
+    year = a.year
+    end_year = b.year or a.year
+    if year is None and end_year is not None:
+        year = end_year - 1 if (a.month, a.day or 1) > (b.month, b.day or 1) else end_year
+    return replace(a, end=b.end, year=year, end_year=end_year, end_month=b.month, end_day=b.day if b.day else None)
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+@dataclass(frozen=True)
+class Published:
+    value: DateValue
+    start: int
+    end: int
+
+
+def _value_of(m: Mention, year: int | None) -> DateValue:
+    if year is None:
+        return UNKNOWN
+    start = _safe_date(year, m.month, m.day)
+    if start is None:
+        return UNKNOWN
+    end = None
+    if m.end_month is not None:
+        end_year = m.end_year if m.end_year is not None and m.year is not None else year + (1 if (m.end_month, m.end_day or 1) < (m.month, m.day or 1) else 0)
+        end = _safe_date(end_year, m.end_month, m.end_day)
+        if end is None or end < start:
+            end = None
+    return DateValue(start, end, m.precision)
+
+
+def _candidates(m: Mention, years: range) -> list[tuple[int, DateValue]]:
+    out = []
+    for y in years:
+        v = _value_of(m, y)
+        if v.known:
+            out.append((y, v))
+    return out
+
+
+def _distance(v: DateValue, lo: date, hi: date) -> int:
+    assert v.start is not None
+    if v.last < lo:
+        return (lo - v.last).days
+    if v.start > hi:
+        return (v.start - hi).days
+    return 0
+
+
+def _year_from_published(m: Mention, pub: DateValue) -> DateValue:
+    assert pub.start is not None
+    lo, hi = pub.start, pub.last
+    best: tuple[int, DateValue] | None = None
+    for _, v in _candidates(m, range(pub.start.year - 1, pub.start.year + 2)):
+        dist = _distance(v, lo, hi)
+        assert v.start is not None
+        if m.future and v.last < lo - timedelta(days=2):
+            dist += 400  # a planned event lies ahead of the report
+        if not m.future and v.start > hi + timedelta(days=2):
+            dist += 120  # reported without a future marker: most likely past
+        if best is None or dist < best[0]:
+            best = (dist, v)
+    return best[1] if best else UNKNOWN
+
+
+def _year_from_text(m: Mention, explicit: list[Mention]) -> DateValue:
+    if not explicit:
+        return UNKNOWN
+    years = range(min(e.value.start.year for e in explicit) - 1, max(e.value.last.year for e in explicit) + 2)  # type: ignore[union-attr]
+    cands = _candidates(m, years)
+    # an explicit day-precise date that contains this one gives its year
+    for e in explicit:
+        if e.value.precision == "day":
+            inside = [v for _, v in cands if v.start and e.value.contains(v.start)]
+            if len(inside) == 1:
+                return inside[0]
+    past = [e for e in explicit if not e.future]
+    future = [e for e in explicit if e.future]
+    lo_e = max(past, key=lambda e: e.value.last, default=None)
+    hi_e = min(future, key=lambda e: e.value.start, default=None)  # type: ignore[arg-type,return-value]
+    lo = lo_e.value.last if lo_e else None
+    hi = hi_e.value.start if hi_e else None
+    if lo and hi and lo <= hi:
+        inside = [v for _, v in cands if v.start and lo <= v.start <= hi]
+        return inside[0] if len(inside) == 1 else UNKNOWN
+    # one side only: trusted when it is at least as precise as a month
+    if lo and lo_e and lo_e.value.precision != "year":
+        after = [v for _, v in cands if v.start and v.start >= lo]
+        return min(after, key=lambda v: v.start) if after else UNKNOWN  # type: ignore[arg-type,return-value]
+    if hi and hi_e and hi_e.value.precision != "year":
+        before = [v for _, v in cands if v.start and v.start <= hi]
+        return max(before, key=lambda v: v.start) if before else UNKNOWN  # type: ignore[arg-type,return-value]
+    return UNKNOWN
+
+
+def _weekday_value(m: Mention, pub: DateValue) -> DateValue:
+    if pub.precision != "day" or pub.start is None or m.weekday is None:
+        return UNKNOWN
+    ref = pub.start
+    delta = (m.weekday - ref.weekday()) % 7
+    first = ref + timedelta(days=delta) if m.future else ref - timedelta(days=(ref.weekday() - m.weekday) % 7)
+    end = None
+    if m.end_weekday is not None:
+        end = first + timedelta(days=(m.end_weekday - m.weekday) % 7)
+    return DateValue(first, end, "day")
+
+
+def _relative_value(m: Mention, pub: DateValue) -> DateValue:
+    if not pub.known or pub.start is None:
+        return UNKNOWN
+    ref = pub.start
+    if m.unit == "day":
+        if pub.precision == "day":
+            return DateValue(ref + timedelta(days=m.offset), None, "day")
+        # "yesterday" in a report dated only by month: that month, no finer
+        return DateValue(pub.start, None, pub.precision) if abs(m.offset) <= 1 else UNKNOWN
+    if m.unit == "month" and pub.precision in ("day", "month"):
+        index = ref.year * 12 + ref.month - 1 + m.offset
+        return DateValue(date(index // 12, index % 12 + 1, 1), None, "month")
+    if m.unit == "year":
+        return DateValue(date(ref.year + m.offset, 1, 1), None, "year")
+    return UNKNOWN
+
+
+def resolve(mentions: list[Mention], published: DateValue | None) -> list[Mention]:
+    """Give every mention its DateValue, using only the document itself."""
+    pub = published if published and published.known else None
+    out: list[Mention] = []
+    explicit = []
+    for m in mentions:
+        if m.explicit:
+            m = replace(m, value=_value_of(m, m.year))
+            if m.value.known:
+                explicit.append(m)
+        out.append(m)
+    previous: DateValue | None = None
+    for i, m in enumerate(out):
+        if m.kind == "absolute" and not m.explicit:
+            value = _year_from_published(m, pub) if pub else _year_from_text(m, explicit)
+            m = replace(m, value=value)
+        elif m.kind == "weekday":
+            m = replace(m, value=_weekday_value(m, pub) if pub else UNKNOWN)
+        elif m.kind == "relative":
+            m = replace(m, value=_relative_value(m, pub) if pub else UNKNOWN)
+        elif m.kind == "anaphoric":
+            if previous and previous.precision == "day" and previous.start:
+                m = replace(m, value=DateValue(previous.start + timedelta(days=m.offset), None, "day"))
+        out[i] = m
+        if m.value.known:
+            previous = m.value
+    return out
+
+
+def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tuple[int, int]]) -> list[Mention]:
+    """Mark the mentions whose clause is in the future (bounds: sentence spans)."""
+    out = []
+    for m in mentions:
+        lo, hi = next(((a, b) for a, b in bounds if a <= m.start < b), (0, len(text)))
+        out.append(replace(m, future=is_future(text, m.start, m.end, lex, lo, hi)))
+    return out
+
+
+# --------------------------------------------------------------------------- publication date
+
+_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?|\b\d{1,2}h\d{0,2}\b")
+_YEAR_MONTH = re.compile(rf"(?<![\d-])({YEAR})-(\d{{1,2}})(?![\d-])")
+_HEADER_LINES = 8
+_FOOTER_LINES = 3
+_MAX_OTHER_WORDS = 5
+
+
+def published_date(text: str, lex: Lexicon) -> Published | None:
+    """The document's own date: a dateline or a line that is mostly a date."""
+    markers = re.compile(r"(?:^|\W)(?:" + _alt(lex.data.get("dates", {}).get("published_markers", []) + ["date"]) + r")\W", re.IGNORECASE)
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, line))
+        pos += len(line) + 1
+    header = lines[:_HEADER_LINES]
+    footer = lines[-_FOOTER_LINES:] if len(lines) > _HEADER_LINES else []
+    latest_event = _latest_explicit_day(text, lex)
+    for offset, line in header + footer:
+        window = line[:160]
+        found = _line_date(window, lex, latest_event)
+        if not found:
+            continue
+        value, s, e = found
+        other = _TIME.sub(" ", window[:s] + " " + window[e:])
+        words = re.findall(r"[^\W\d_]{2,}", other)
+        marked = markers.search(window[: s + 1]) is not None
+        if marked or (len(words) <= _MAX_OTHER_WORDS and len(window.strip()) < 80):
+            return Published(value, offset + s, offset + e)
+    return None
+
+
+def _line_date(line: str, lex: Lexicon, latest: date | None) -> tuple[DateValue, int, int] | None:
+    for m in _NUMERIC.finditer(line):
+        readings = numeric_readings(int(m.group(1)), int(m.group(3)), int(m.group(4)), lex)
+        # where the text gives dated events, the publication cannot precede them
+        plausible = [r for r in readings if latest is None or r >= latest] or readings
+        if plausible:
+            return DateValue(plausible[0], None, "day"), m.start(), m.end()
+    for m in scan(line, lex):
+        if m.explicit:
+            v = _value_of(m, m.year)
+            if v.known and v.precision in ("day", "month"):
+                return DateValue(v.start, None, v.precision), m.start, m.end
+    m = _YEAR_MONTH.search(line)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return DateValue(date(int(m.group(1)), int(m.group(2)), 1), None, "month"), m.start(), m.end()
+    return None
+
+
+def _latest_explicit_day(text: str, lex: Lexicon) -> date | None:
+    days = [m.value.start for m in resolve([m for m in scan(text, lex) if m.explicit and m.day], None) if m.value.start]
+    return max(days) if days else None
+

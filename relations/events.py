@@ -1,0 +1,305 @@
+"""From one document's sentences to its dated bilateral events.
+
+Each sentence is read on its own first: its triggers (per-language words for
+visit, meeting, signing, aid), its country mentions, its dates and its money.
+Then the document as a whole settles what a sentence alone cannot:
+
+- the pair, when a sentence names one side only ("Laos' foreign minister"),
+  is completed with the country the document is otherwise about;
+- an event without a date of its own takes the date of the event the text ties
+  it to ("during the visit", "at the end of the talks", or a meeting told right
+  after a dated visit); otherwise it is the same event as a dated one of the
+  same type and pair, or it stays undated;
+- one row per trip: mentions of the same visit become one row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from . import amounts as amounts_mod
+from . import countries as countries_mod
+from . import dates as dates_mod
+from .amounts import Amount
+from .countries import CountryMention
+from .dates import UNKNOWN, DateValue, Mention
+from .lexicon import Lexicon
+from .sentences import Sentence
+from .tense import is_future, is_negated
+
+# how far (characters) a year alone may stand from its trigger and still date it
+_YEAR_REACH = 60
+# a meeting or signing told this many sentences after a dated visit belongs to it
+_NARRATIVE_REACH = 2
+# a sentence naming more countries than this is about a multilateral event
+_MAX_COUNTRIES = 4
+
+
+@dataclass
+class Event:
+    type: str
+    a: str
+    b: str
+    value: DateValue
+    status: str
+    sentence: Sentence
+    sentence_index: int
+    amount: float | None = None
+    currency: str | None = None
+    count: int | None = None
+    location: str | None = None
+    own_date: bool = True  # False: the date came from another event
+    linked: bool = False  # the sentence ties itself to another event
+
+    @property
+    def pair(self) -> str:
+        return "-".join(sorted((self.a, self.b)))
+
+
+@dataclass
+class Document:
+    """What the event builder needs to know about one document."""
+
+    text: str
+    lex: Lexicon
+    sentences: list[Sentence]
+    dates: list[Mention]
+    countries: list[CountryMention]
+    amounts: list[Amount]
+    published: DateValue | None
+    salience: Counter = field(default_factory=Counter)
+
+    def within(self, items, s: Sentence):
+        return [x for x in items if s.start <= x.start and x.end <= s.end]
+
+    def partner_of(self, code: str) -> str | None:
+        for other, score in self.salience.most_common():
+            if other != code and score >= 1:
+                return other
+        return None
+
+    @property
+    def main_pair(self) -> tuple[str, str] | None:
+        top = [c for c, score in self.salience.most_common(3) if score >= 1]
+        if len(top) >= 2 and (len(top) == 2 or self.salience[top[1]] > self.salience[top[2]]):
+            return top[0], top[1]
+        return None
+
+
+def read(text: str, lex: Lexicon, sentences: list[Sentence], published: DateValue | None) -> Document:
+    """Gather the document-wide facts: dates resolved, countries, money."""
+    bounds = [(s.start, s.end) for s in sentences]
+    mentions = dates_mod.with_tense(text, dates_mod.scan(text, lex), lex, bounds)
+    mentions = dates_mod.resolve(mentions, published)
+    found = countries_mod.find(text, lex)
+    title_end = sentences[0].end if sentences else 0
+    doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published)
+    doc.salience = countries_mod.salience(found, title_end)
+    return doc
+
+
+def extract_events(doc: Document) -> list[Event]:
+    """All events of a document, dated and deduplicated."""
+    events: list[Event] = []
+    for index, sentence in enumerate(doc.sentences):
+        events.extend(_sentence_events(doc, sentence, index))
+    events = _link_undated(doc, events)
+    return _one_row_per_event(events)
+
+
+# --------------------------------------------------------------------------- one sentence
+
+
+def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
+    lex, text = doc.lex, doc.text
+    triggers = [t for t in lex.triggers.finditer(s.text) if not is_negated(s.text, t.start, t.end, lex)]
+    if not triggers:
+        return []
+    by_type: dict[str, list] = {}
+    for t in triggers:
+        by_type.setdefault(t.value, []).append(t)
+    found = doc.within(doc.countries, s)
+    mentions = doc.within(doc.dates, s)
+    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(s, a, lex)]
+    linked = lex.link.search(s.text) is not None
+    place = next((c.text for c in found if c.kind == "place"), None)
+    out: list[Event] = []
+    for etype, trigs in by_type.items():
+        if etype == "aid" and not money:
+            continue  # aid is counted with its amount
+        positions = [s.start + t.start for t in trigs]
+        value, own = _date_for(etype, positions, mentions)
+        future = any(is_future(text, p, p + (t.end - t.start), lex, s.start, s.end) for p, t in zip(positions, trigs, strict=True))
+        future = future or any(m.future and m.value == value for m in mentions if value.known)
+        if doc.published and doc.published.known and value.known and value.start and value.start > doc.published.last:
+            future = True
+        for a, b in _pairs(doc, etype, s, found, positions):
+            base = Event(
+                etype, a, b, value, "planned" if future else "occurred", s, index,
+                location=place, own_date=own, linked=linked,
+            )
+            if etype == "aid":
+                out.extend(replace(base, amount=m.value, currency=m.currency) for m in money)
+            elif etype == "signing":
+                out.append(replace(base, count=_count(s, lex)))
+            else:
+                out.append(base)
+    return out
+
+
+def _is_trade(s: Sentence, a: Amount, lex: Lexicon) -> bool:
+    lo = max(s.start, a.start - 50)
+    window = s.text[lo - s.start : a.end - s.start + 30]
+    return lex.not_aid.search(window) is not None
+
+
+def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tuple[DateValue, bool]:
+    """The sentence's date for a trigger: the nearest, a span first for a visit."""
+    if not mentions:
+        return UNKNOWN, False
+
+    def distance(m: Mention) -> int:
+        return min(min(abs(m.start - p), abs(m.end - p)) for p in positions)
+
+    usable = [m for m in mentions if m.precision != "year" or m.kind != "absolute" or m.day is not None or m.month is not None or distance(m) <= _YEAR_REACH]
+    if not usable:
+        return UNKNOWN, False
+    if etype == "visit":
+        spans = [m for m in usable if m.value.known and m.value.end]
+        if spans:
+            usable = spans
+    best = min(usable, key=lambda m: (not m.value.known, distance(m)))
+    return best.value, best.value.known
+
+
+def _count(s: Sentence, lex: Lexicon) -> int | None:
+    """'7 cooperation documents', 'once acuerdos' -> the number of documents."""
+    for doc_noun in lex.documents.finditer(s.text):
+        before = s.text[max(0, doc_noun.start - 40) : doc_noun.start].split()[-3:]
+        for word in reversed(before):
+            w = word.strip(",;:()").lower()
+            if w.isdigit() and 0 < int(w) < 1000:
+                return int(w)
+            if w in lex.number_words:
+                return lex.number_words[w]
+    return None
+
+
+def _pairs(doc: Document, etype: str, s: Sentence, found: list[CountryMention], positions: list[int]) -> list[tuple[str, str]]:
+    """The country pairs of an event, in direction order where the type has one."""
+    codes = list(dict.fromkeys(c.code for c in found))
+    if not codes:
+        pair = doc.main_pair
+        return [pair] if pair else []
+    if len(codes) == 1:
+        partner = doc.partner_of(codes[0])
+        if not partner:
+            return []
+        codes = [codes[0], partner]
+    elif len(codes) > 2:
+        codes = [c for c in codes if doc.salience[c] >= 2] or codes
+        if len(codes) > _MAX_COUNTRIES:
+            return []
+    if len(codes) == 2:
+        return [_direct(doc, etype, s, found, codes[0], codes[1])]
+    anchor = max(codes, key=lambda c: doc.salience[c])
+    return [_direct(doc, etype, s, found, anchor, c) for c in codes if c != anchor]
+
+
+def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention], x: str, y: str) -> tuple[str, str]:
+    """Order a pair: visitor -> host, donor -> recipient; otherwise alphabetical."""
+    if etype not in ("visit", "aid"):
+        return (x, y) if x < y else (y, x)
+    targets = {c.code for c in found if c.kind != "adjective" and _after_destination(doc, s, c)}
+    if (y in targets) != (x in targets):
+        return (x, y) if y in targets else (y, x)
+    kinds = {c.code: c.kind for c in found}
+    if etype == "visit" and (kinds.get(x) == "adjective") != (kinds.get(y) == "adjective"):
+        return (x, y) if kinds.get(x) == "adjective" else (y, x)
+    return x, y
+
+
+def _after_destination(doc: Document, s: Sentence, c: CountryMention) -> bool:
+    before = doc.text[max(s.start, c.start - 25) : c.start]
+    words = re.findall(r"[\w']+", before.lower())[-3:]
+    return any(w in doc.lex.destination for w in words)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def _link_undated(doc: Document, events: list[Event]) -> list[Event]:
+    """Date what the text ties to a dated event; fold the rest into their dated twin."""
+    dated = [e for e in events if e.value.known]
+    out: list[Event] = []
+    for e in events:
+        if e.value.known:
+            out.append(e)
+            continue
+        anchor = _anchor(e, dated, doc) if e.linked or e.type != "visit" else None
+        if anchor is not None:
+            out.append(replace(e, value=anchor.value, status=e.status if e.status == "planned" else anchor.status, own_date=False))
+        elif any(d.type == e.type and d.pair == e.pair for d in dated):
+            continue  # the same event, told again without its date
+        else:
+            out.append(e)
+    return out
+
+
+def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
+    same_pair = [d for d in dated if d.pair == e.pair and d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred"]
+    if not same_pair:
+        return None
+    if e.linked:
+        before = [d for d in same_pair if d.sentence_index <= e.sentence_index]
+        pool = before or same_pair
+        visits = [d for d in pool if d.type == "visit"]
+        pool = visits or pool
+        return min(pool, key=lambda d: abs(d.sentence_index - e.sentence_index))
+    # a meeting or signing told right after a dated visit, in the same paragraph
+    for d in same_pair:
+        if d.type == "visit" and 0 < e.sentence_index - d.sentence_index <= _NARRATIVE_REACH and "\n" not in doc.text[d.sentence.end : e.sentence.start]:
+            return d
+    return None
+
+
+def _one_row_per_event(events: list[Event]) -> list[Event]:
+    out: list[Event] = []
+    for e in events:
+        twin = next((o for o in out if _same(o, e)), None)
+        if twin is None:
+            out.append(e)
+        elif e.type == "visit" and _wider(e.value, twin.value):
+            out[out.index(twin)] = e
+    return out
+
+
+def _same(a: Event, b: Event) -> bool:
+    if a.type != b.type or {a.a, a.b} != {b.a, b.b}:
+        return False
+    if a.type == "aid" and (a.amount, a.currency) != (b.amount, b.currency):
+        return False
+    if a.type == "visit" and (a.a, a.b) == (b.a, b.b) and a.value.known and b.value.known:
+        return _overlap(a.value, b.value)  # one row per trip
+    return a.value == b.value
+
+
+def _overlap(x: DateValue, y: DateValue) -> bool:
+    assert x.start and y.start
+    return x.start <= y.last and y.start <= x.last
+
+
+def _wider(x: DateValue, y: DateValue) -> bool:
+    order = {"day": 3, "month": 2, "year": 1, "unknown": 0}
+    if order[x.precision] != order[y.precision]:
+        return order[x.precision] > order[y.precision]
+    return bool(x.end) and not y.end
+
+
+def event_id(doc_id: str, e: Event) -> str:
+    """Stable: the same input gives the same id, run after run."""
+    raw = "|".join(map(str, (doc_id, e.type, e.a, e.b, e.value.start, e.value.end, e.value.precision, e.sentence.start, e.sentence.end, e.amount, e.currency)))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,119 @@
+"""The one door: paths in, the events table and the documents table out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import documents, events, language, sentences
+from .dates import published_date
+from .lexicon import lexicon, supported_languages
+from .schema import documents_frame, events_frame
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result of reading a set of documents: the contract's two tables."""
+
+    events: pd.DataFrame
+    documents: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    document: dict
+    events: list[dict]
+
+
+def parse(paths: str | os.PathLike | Iterable[str | os.PathLike], *, max_bytes: int = documents.MAX_BYTES, language: str | None = None) -> Extraction:
+    """Read files and folders (recursively) into the events and documents tables."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    results = [parse_loaded(documents.load(item, max_bytes), language) for item in documents.inputs(paths)]
+    return tables(results)
+
+
+def extract(paths: str | os.PathLike | Iterable[str | os.PathLike], **options) -> pd.DataFrame:
+    """The events table of the contract for files and folders."""
+    return parse(paths, **options).events
+
+
+def tables(results: Iterable[DocumentResult]) -> Extraction:
+    results = list(results)
+    return Extraction(
+        events=events_frame(row for r in results for row in r.events),
+        documents=documents_frame(r.document for r in results),
+    )
+
+
+def parse_bytes(doc_id: str, data: bytes, suffix: str = ".txt", *, max_bytes: int = documents.MAX_BYTES, language: str | None = None) -> DocumentResult:
+    """One document given as bytes (an upload), parsed like a file."""
+    return parse_loaded(documents.from_bytes(doc_id, data, suffix, max_bytes), language)
+
+
+def parse_text(doc_id: str, text: str, *, language: str | None = None) -> DocumentResult:
+    """One document given as text."""
+    return parse_loaded(documents.Loaded(doc_id, documents.normalise(text)), language)
+
+
+def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -> DocumentResult:
+    doc = {"doc_id": loaded.doc_id, "language": None, "published": None, "n_events": 0, "status": "rejected", "reason": loaded.reason}
+    if loaded.text is None:
+        return DocumentResult(doc, [])
+    text = loaded.text
+    if not text.strip():
+        return DocumentResult(doc | {"status": "empty", "reason": "no text"}, [])
+    code = forced_language or language.detect(text)
+    if code is None:
+        return DocumentResult(doc | {"status": "empty", "reason": "no words to read"}, [])
+    doc["language"] = code
+    if code not in supported_languages():
+        doc["reason"] = f"language not supported: {code} (supported: {', '.join(supported_languages())})"
+        return DocumentResult(doc, [])
+    try:
+        rows, published = _events(loaded.doc_id, text, code)
+    except Exception as err:  # a bug must cost one document, never the run
+        doc["reason"] = f"could not be parsed: {type(err).__name__}: {err}"
+        return DocumentResult(doc, [])
+    doc.update(published=published, n_events=len(rows), status="parsed" if rows else "empty", reason=None if rows else "no bilateral event found")
+    return DocumentResult(doc, rows)
+
+
+def _events(doc_id: str, text: str, code: str) -> tuple[list[dict], str | None]:
+    lex = lexicon(code)
+    found = published_date(text, lex)
+    published = found.value if found else None
+    split = sentences.split(text, lex)
+    doc = events.read(text, lex, split, published)
+    rows = []
+    for e in events.extract_events(doc):
+        start, end = e.value.iso()
+        rows.append(
+            {
+                "event_id": events.event_id(doc_id, e),
+                "doc_id": doc_id,
+                "event_type": e.type,
+                "country_a": e.a,
+                "country_b": e.b,
+                "pair": e.pair,
+                "date_start": start,
+                "date_end": end,
+                "date_precision": e.value.precision if start else "unknown",
+                "status": e.status,
+                "amount": e.amount,
+                "currency": e.currency,
+                "count": e.count,
+                "location": e.location,
+                "language": code,
+                "sentence": e.sentence.text,
+                "char_start": e.sentence.start,
+                "char_end": e.sentence.end,
+            }
+        )
+    pub = None
+    if published and published.start:
+        pub = published.start.isoformat()[: {"day": 10, "month": 7, "year": 4}[published.precision]]
+    return rows, pub

@@ -1,0 +1,60 @@
+"""Split a document into sentences, keeping each one's offsets.
+
+A line break always ends a sentence (headlines, captions and list items carry
+no full stop). Inside a line, ``.``, ``!``, ``?`` and ``…`` end a sentence when
+the next word starts like a new sentence, except after an abbreviation of the
+document's language, an initial, or a day number ("vom 12. bis zum 14. Oktober").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[^\W_a-z])")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split(text: str, lex: Lexicon) -> list[Sentence]:
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        _split_line(line, pos, lex, out)
+        pos += len(line) + 1
+    return out
+
+
+def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> None:
+    start = 0
+    for m in _END.finditer(line):
+        before = _WORD_BEFORE.search(line, 0, m.start())
+        word = before.group(1) if before else ""
+        bare = word.strip("(\"'“‘«[").rstrip(".")
+        if m.group().startswith(".") and (
+            bare.lower() in lex.abbreviations
+            or (len(bare) == 1 and bare.isalpha())
+            or (bare.isdigit() and len(bare) <= 2)
+        ):
+            continue
+        _emit(line, start, m.end(), offset, out)
+        start = m.end()
+    _emit(line, start, len(line), offset, out)
+
+
+def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if not stripped or not any(c.isalnum() for c in stripped):
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = offset + start + lead
+    out.append(Sentence(s, s + len(stripped), stripped))
