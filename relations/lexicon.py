@@ -156,6 +156,8 @@ def _country_phrases(code: str, data: dict, locale: babel.Locale) -> list[tuple[
         for alpha3, names in data.get(section, {}).items():
             if re.fullmatch(r"[A-Z]{3}", alpha3):
                 phrases.extend((name, (alpha3, kind)) for name in names)
+    for name, codes in data.get("countries", {}).get("ambiguous", {}).items():
+        phrases.append((name, (codes[0], "name")))  # re-read per document in countries.find
     translate = _gettext("iso3166-1", code)
     for alpha2, name in locale.territories.items():
         alpha3 = _alpha3(alpha2) if alpha2.isalpha() else None
