@@ -1,0 +1,40 @@
+# make run   - set up and launch the dashboard on the bundled seeds
+# make test  - set up and run the whole suite (lint, unit, app and browser tests)
+# make bench - set up and run the benchmarks
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: setup run test lint bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/relations extract seeds/ --output artifacts/seeds-events.csv --documents artifacts/seeds-documents.csv
+
+# Debian's Chromium for the browser tests: Playwright drives it, nothing is downloaded
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(VENV)/bin/ruff check relations tests benchmarks $(wildcard dashboard.py)
+
+test: setup browser lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache
