@@ -439,8 +439,31 @@ def _relative_value(m: Mention, pub: DateValue) -> DateValue:
     return UNKNOWN
 
 
-def resolve(mentions: list[Mention], published: DateValue | None) -> list[Mention]:
-    """Give every mention its DateValue, using only the document itself."""
+_QUOTES_OPEN, _QUOTES_CLOSE = "“«„", "”»"
+
+
+def in_quotation(text: str, pos: int) -> bool:
+    """Is ``pos`` inside direct speech on its line? ("signed earlier today", he said)"""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    depth = sum(line.count(c) for c in _QUOTES_OPEN) - sum(line.count(c) for c in _QUOTES_CLOSE)
+    return depth > 0 or line.count('"') % 2 == 1
+
+
+_DATELINE_BEFORE = re.compile(r"^\s*[^\W\d_][^\n,;:.]{0,40},\s*$")
+_DATELINE_AFTER = re.compile(r"\s*(?:\(|[-–—]{1,2}\s)")
+
+
+def is_dateline(text: str, m: Mention) -> bool:
+    """'KUNMING, May 14 (Xinhua) --': the report's date, not an event's."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(_DATELINE_BEFORE.match(text[line_start : m.start])) and bool(_DATELINE_AFTER.match(text, m.end))
+
+
+def resolve(mentions: list[Mention], published: DateValue | None, text: str = "") -> list[Mention]:
+    """Give every mention its DateValue, using only the document itself.
+
+    "today" in a quotation is the speaker's day, which the text does not give.
+    """
     pub = published if published and published.known else None
     out: list[Mention] = []
     explicit = []
@@ -458,10 +481,10 @@ def resolve(mentions: list[Mention], published: DateValue | None) -> list[Mentio
         elif m.kind == "weekday":
             m = replace(m, value=_weekday_value(m, pub) if pub else UNKNOWN)
         elif m.kind == "relative":
-            m = replace(m, value=_relative_value(m, pub) if pub else UNKNOWN)
-        elif m.kind == "anaphoric":
-            if previous and previous.precision == "day" and previous.start:
-                m = replace(m, value=DateValue(previous.start + timedelta(days=m.offset), None, "day"))
+            quoted = bool(text) and in_quotation(text, m.start)
+            m = replace(m, value=_relative_value(m, pub) if pub and not quoted else UNKNOWN)
+        elif m.kind == "anaphoric" and previous and previous.precision == "day" and previous.start:
+            m = replace(m, value=DateValue(previous.start + timedelta(days=m.offset), None, "day"))
         out[i] = m
         if m.value.known:
             previous = m.value
@@ -509,6 +532,18 @@ def published_date(text: str, lex: Lexicon) -> Published | None:
         marked = markers.search(window[: s + 1]) is not None
         if marked or (len(words) <= _MAX_OTHER_WORDS and len(window.strip()) < 80):
             return Published(value, offset + s, offset + e)
+    return _dateline_date(text, lex, header)
+
+
+def _dateline_date(text: str, lex: Lexicon, header: list[tuple[int, str]]) -> Published | None:
+    """'Hanoi, 17 December (VNA) –': the year, if missing, from the text's own dates."""
+    if not header:
+        return None
+    limit = header[min(2, len(header) - 1)][0] + len(header[min(2, len(header) - 1)][1])
+    mentions = resolve(scan(text, lex), None)
+    for m in mentions:
+        if m.start < limit and m.kind == "absolute" and m.day is not None and is_dateline(text, m) and m.value.known:
+            return Published(DateValue(m.value.start, None, "day"), m.start, m.end)
     return None
 
 

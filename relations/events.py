@@ -89,14 +89,21 @@ class Document:
         return None
 
 
-def read(text: str, lex: Lexicon, sentences: list[Sentence], published: DateValue | None) -> Document:
-    """Gather the document-wide facts: dates resolved, countries, money."""
+def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mod.Published | None) -> Document:
+    """Gather the document-wide facts: dates resolved, countries, money.
+
+    The publication date and datelines date the report, not its events.
+    """
     bounds = [(s.start, s.end) for s in sentences]
     mentions = dates_mod.with_tense(text, dates_mod.scan(text, lex), lex, bounds)
-    mentions = dates_mod.resolve(mentions, published)
+    mentions = dates_mod.resolve(mentions, published.value if published else None, text)
+    mentions = [
+        m for m in mentions
+        if not (published and m.start < published.end and published.start < m.end) and not dates_mod.is_dateline(text, m)
+    ]
     found = countries_mod.find(text, lex)
     title_end = sentences[0].end if sentences else 0
-    doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published)
+    doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published.value if published else None)
     doc.salience = countries_mod.salience(found, title_end)
     return doc
 
@@ -131,7 +138,7 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
         if etype == "aid" and not money:
             continue  # aid is counted with its amount
         positions = [s.start + t.start for t in trigs]
-        value, own = _date_for(etype, positions, mentions)
+        value, own = _date_for(etype, positions, _owned(mentions, trigs, triggers, s))
         future = any(is_future(text, p, p + (t.end - t.start), lex, s.start, s.end) for p, t in zip(positions, trigs, strict=True))
         future = future or any(m.future and m.value == value for m in mentions if value.known)
         if doc.published and doc.published.known and value.known and value.start and value.start > doc.published.last:
@@ -154,6 +161,23 @@ def _is_trade(s: Sentence, a: Amount, lex: Lexicon) -> bool:
     lo = max(s.start, a.start - 50)
     window = s.text[lo - s.start : a.end - s.start + 30]
     return lex.not_aid.search(window) is not None
+
+
+def _owned(mentions: list[Mention], mine: list, triggers: list, s: Sentence) -> list[Mention]:
+    """The dates of a sentence that belong to these triggers: each date to its
+    nearest trigger; dates before the first trigger ("On May 21, …") to all."""
+    first = min(s.start + t.start for t in triggers)
+
+    def gap(m: Mention, t) -> int:
+        a, b = s.start + t.start, s.start + t.end
+        return max(a - m.end, m.start - b, 0)
+
+    out = []
+    for m in mentions:
+        owner = min(triggers, key=lambda t: (gap(m, t), t.start))
+        if m.end <= first or owner in mine or any(t.value == owner.value and gap(m, t) == gap(m, owner) for t in mine):
+            out.append(m)
+    return out
 
 
 def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tuple[DateValue, bool]:
@@ -195,12 +219,19 @@ def _pairs(doc: Document, etype: str, s: Sentence, found: list[CountryMention], 
         pair = doc.main_pair
         return [pair] if pair else []
     if len(codes) == 1:
+        main = doc.main_pair
+        if main and codes[0] not in main:
+            return []  # a country the report only mentions ("developments in Myanmar")
         partner = doc.partner_of(codes[0])
         if not partner:
             return []
         codes = [codes[0], partner]
     elif len(codes) > 2:
-        codes = [c for c in codes if doc.salience[c] >= 2] or codes
+        main = doc.main_pair
+        if main and set(main) <= set(codes):
+            codes = list(main)  # the report's own pair; the others are context
+        else:
+            codes = [c for c in codes if doc.salience[c] >= 2] or codes
         if len(codes) > _MAX_COUNTRIES:
             return []
     if len(codes) == 2:
@@ -234,19 +265,15 @@ def _after_destination(doc: Document, s: Sentence, c: CountryMention) -> bool:
 def _link_undated(doc: Document, events: list[Event]) -> list[Event]:
     """Date what the text ties to a dated event; fold the rest into their dated twin."""
     dated = [e for e in events if e.value.known]
-    out: list[Event] = []
+    linked: list[Event] = []
     for e in events:
-        if e.value.known:
-            out.append(e)
-            continue
-        anchor = _anchor(e, dated, doc) if e.linked or e.type != "visit" else None
+        anchor = None if e.value.known else _anchor(e, dated, doc)
         if anchor is not None:
-            out.append(replace(e, value=anchor.value, status=e.status if e.status == "planned" else anchor.status, own_date=False))
-        elif any(d.type == e.type and d.pair == e.pair for d in dated):
-            continue  # the same event, told again without its date
-        else:
-            out.append(e)
-    return out
+            e = replace(e, value=anchor.value, status=e.status if e.status == "planned" else anchor.status, own_date=False)
+        linked.append(e)
+    known = {(e.type, e.pair) for e in linked if e.value.known}
+    # what is still undated is the same event as a dated one, told again
+    return [e for e in linked if e.value.known or (e.type, e.pair) not in known]
 
 
 def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
@@ -258,7 +285,7 @@ def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
         pool = before or same_pair
         visits = [d for d in pool if d.type == "visit"]
         pool = visits or pool
-        return min(pool, key=lambda d: abs(d.sentence_index - e.sentence_index))
+        return min(pool, key=lambda d: (d.value.precision != "day", abs(d.sentence_index - e.sentence_index)))
     # a meeting or signing told right after a dated visit, in the same paragraph
     for d in same_pair:
         if d.type == "visit" and 0 < e.sentence_index - d.sentence_index <= _NARRATIVE_REACH and "\n" not in doc.text[d.sentence.end : e.sentence.start]:

@@ -87,7 +87,7 @@ def _events(doc_id: str, text: str, code: str) -> tuple[list[dict], str | None]:
     found = published_date(text, lex)
     published = found.value if found else None
     split = sentences.split(text, lex)
-    doc = events.read(text, lex, split, published)
+    doc = events.read(text, lex, split, found)
     rows = []
     for e in events.extract_events(doc):
         start, end = e.value.iso()
