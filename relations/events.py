@@ -70,6 +70,7 @@ class Document:
     countries: list[CountryMention]
     amounts: list[Amount]
     published: DateValue | None
+    triggers: list = field(default_factory=list)  # Match[str], document offsets
     salience: Counter = field(default_factory=Counter)
 
     def within(self, items, s: Sentence):
@@ -105,6 +106,7 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
     title_end = sentences[0].end if sentences else 0
     doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published.value if published else None)
     doc.salience = countries_mod.salience(found, title_end)
+    doc.triggers = lex.triggers.findall(text)
     return doc
 
 
@@ -122,7 +124,11 @@ def extract_events(doc: Document) -> list[Event]:
 
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
-    triggers = [t for t in lex.triggers.finditer(s.text) if not is_negated(s.text, t.start, t.end, lex)]
+    triggers = [
+        replace(t, start=t.start - s.start, end=t.end - s.start)
+        for t in doc.within(doc.triggers, s)
+        if not is_negated(text, t.start, t.end, lex, s.start)
+    ]
     if not triggers:
         return []
     by_type: dict[str, list] = {}
