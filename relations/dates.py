@@ -158,10 +158,15 @@ def _patterns(lex: Lexicon) -> _Patterns:
         anaphoric=PhraseMatcher(lex.anaphoric.items()),
         left_span=re.compile(rf"(?:(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
         left_day=re.compile(rf"{day}\s*{fill}$", flags),
-        right_days=re.compile(rf"^\s*{fill}([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?![\d.,]\d))?", flags),
+        right_days=re.compile(
+            rf"^\s*{fill}([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?![\d.,]\d))?",
+            flags,
+        ),
         right_year=re.compile(rf"^[\s,./]*{fill}({YEAR})(?![\d])(?!\s*[-–]\s*\d)", flags),
         join=re.compile(rf"^\s*(?:{join})\s*$", flags),
-        year_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('year_prepositions', []))})\s+(?:(?:{_alt(d.get('year_prepositions', []))})\s+)?$", flags),
+        year_prep=re.compile(
+            rf"(?:^|[\s(])(?:{_alt(d.get('year_prepositions', []))})\s+(?:(?:{_alt(d.get('year_prepositions', []))})\s+)?$", flags
+        ),
         month_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('month_prepositions', []))})\s+$", flags),
         numeric_marker=re.compile(rf"(?:{_alt(markers)})\s*$", flags) if markers else None,
     )
@@ -284,8 +289,15 @@ def add_month(text: str, mm, p: _Patterns, add, free) -> None:
         return
     add(
         Mention(
-            start, end, "absolute", year, month, day,
-            end_year=year if end_day else None, end_month=month if end_day else None, end_day=end_day,
+            start,
+            end,
+            "absolute",
+            year,
+            month,
+            day,
+            end_year=year if end_day else None,
+            end_month=month if end_day else None,
+            end_day=end_day,
         )
     )
 
@@ -339,7 +351,11 @@ def _value_of(m: Mention, year: int | None) -> DateValue:
         return UNKNOWN
     end = None
     if m.end_month is not None:
-        end_year = m.end_year if m.end_year is not None and m.year is not None else year + (1 if (m.end_month, m.end_day or 1) < (m.month, m.day or 1) else 0)
+        end_year = (
+            m.end_year
+            if m.end_year is not None and m.year is not None
+            else year + (1 if (m.end_month, m.end_day or 1) < (m.month, m.day or 1) else 0)
+        )
         end = _safe_date(end_year, m.end_month, m.end_day)
         if end is None or end < start:
             end = None
@@ -568,4 +584,3 @@ def _line_date(line: str, lex: Lexicon, latest: date | None) -> tuple[DateValue,
 def _latest_explicit_day(text: str, lex: Lexicon) -> date | None:
     days = [m.value.start for m in resolve([m for m in scan(text, lex) if m.explicit and m.day], None) if m.value.start]
     return max(days) if days else None
-

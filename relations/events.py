@@ -99,7 +99,8 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
     mentions = dates_mod.with_tense(text, dates_mod.scan(text, lex), lex, bounds)
     mentions = dates_mod.resolve(mentions, published.value if published else None, text)
     mentions = [
-        m for m in mentions
+        m
+        for m in mentions
         if not (published and m.start < published.end and published.start < m.end) and not dates_mod.is_dateline(text, m)
     ]
     found = countries_mod.find(text, lex)
@@ -151,8 +152,16 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
             future = True
         for a, b in _pairs(doc, etype, s, found, positions):
             base = Event(
-                etype, a, b, value, "planned" if future else "occurred", s, index,
-                location=place, own_date=own, linked=linked,
+                etype,
+                a,
+                b,
+                value,
+                "planned" if future else "occurred",
+                s,
+                index,
+                location=place,
+                own_date=own,
+                linked=linked,
             )
             if etype == "aid":
                 out.extend(replace(base, amount=m.value, currency=m.currency) for m in money)
@@ -194,7 +203,11 @@ def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tupl
     def distance(m: Mention) -> int:
         return min(min(abs(m.start - p), abs(m.end - p)) for p in positions)
 
-    usable = [m for m in mentions if m.precision != "year" or m.kind != "absolute" or m.day is not None or m.month is not None or distance(m) <= _YEAR_REACH]
+    usable = [
+        m
+        for m in mentions
+        if m.precision != "year" or m.kind != "absolute" or m.day is not None or m.month is not None or distance(m) <= _YEAR_REACH
+    ]
     if not usable:
         return UNKNOWN, False
     if etype == "visit":
@@ -283,7 +296,9 @@ def _link_undated(doc: Document, events: list[Event]) -> list[Event]:
 
 
 def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
-    same_pair = [d for d in dated if d.pair == e.pair and d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred"]
+    same_pair = [
+        d for d in dated if d.pair == e.pair and d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred"
+    ]
     if not same_pair:
         return None
     if e.linked:
@@ -294,7 +309,11 @@ def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
         return min(pool, key=lambda d: (d.value.precision != "day", abs(d.sentence_index - e.sentence_index)))
     # a meeting or signing told right after a dated visit, in the same paragraph
     for d in same_pair:
-        if d.type == "visit" and 0 < e.sentence_index - d.sentence_index <= _NARRATIVE_REACH and "\n" not in doc.text[d.sentence.end : e.sentence.start]:
+        if (
+            d.type == "visit"
+            and 0 < e.sentence_index - d.sentence_index <= _NARRATIVE_REACH
+            and "\n" not in doc.text[d.sentence.end : e.sentence.start]
+        ):
             return d
     return None
 
@@ -334,5 +353,22 @@ def _wider(x: DateValue, y: DateValue) -> bool:
 
 def event_id(doc_id: str, e: Event) -> str:
     """Stable: the same input gives the same id, run after run."""
-    raw = "|".join(map(str, (doc_id, e.type, e.a, e.b, e.value.start, e.value.end, e.value.precision, e.sentence.start, e.sentence.end, e.amount, e.currency)))
+    raw = "|".join(
+        map(
+            str,
+            (
+                doc_id,
+                e.type,
+                e.a,
+                e.b,
+                e.value.start,
+                e.value.end,
+                e.value.precision,
+                e.sentence.start,
+                e.sentence.end,
+                e.amount,
+                e.currency,
+            ),
+        )
+    )
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]

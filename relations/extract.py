@@ -28,7 +28,9 @@ class DocumentResult:
     events: list[dict]
 
 
-def parse(paths: str | os.PathLike | Iterable[str | os.PathLike], *, max_bytes: int = documents.MAX_BYTES, language: str | None = None) -> Extraction:
+def parse(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], *, max_bytes: int = documents.MAX_BYTES, language: str | None = None
+) -> Extraction:
     """Read files and folders (recursively) into the events and documents tables."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -49,7 +51,9 @@ def tables(results: Iterable[DocumentResult]) -> Extraction:
     )
 
 
-def parse_bytes(doc_id: str, data: bytes, suffix: str = ".txt", *, max_bytes: int = documents.MAX_BYTES, language: str | None = None) -> DocumentResult:
+def parse_bytes(
+    doc_id: str, data: bytes, suffix: str = ".txt", *, max_bytes: int = documents.MAX_BYTES, language: str | None = None
+) -> DocumentResult:
     """One document given as bytes (an upload), parsed like a file."""
     return parse_loaded(documents.from_bytes(doc_id, data, suffix, max_bytes), language)
 
@@ -78,7 +82,9 @@ def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -
     except Exception as err:  # a bug must cost one document, never the run
         doc["reason"] = f"could not be parsed: {type(err).__name__}: {err}"
         return DocumentResult(doc, [])
-    doc.update(published=published, n_events=len(rows), status="parsed" if rows else "empty", reason=None if rows else "no bilateral event found")
+    doc.update(
+        published=published, n_events=len(rows), status="parsed" if rows else "empty", reason=None if rows else "no bilateral event found"
+    )
     return DocumentResult(doc, rows)
 
 

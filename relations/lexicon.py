@@ -261,7 +261,9 @@ def lexicon(code: str) -> Lexicon:
     triggers = [(w, etype) for etype in EVENT_TYPES for w in events.get(etype, [])]
     suffixes = tense.get("future_suffixes", [])
     places = [(name, (alpha3, "place")) for name, alpha3 in _places()]
-    places += [(name, (alpha3, "place")) for alpha3, names in data.get("places", {}).items() if re.fullmatch(r"[A-Z]{3}", alpha3) for name in names]
+    places += [
+        (name, (alpha3, "place")) for alpha3, names in data.get("places", {}).items() if re.fullmatch(r"[A-Z]{3}", alpha3) for name in names
+    ]
     return Lexicon(
         code=code,
         data=data,

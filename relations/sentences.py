@@ -40,9 +40,7 @@ def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> No
         word = before.group(1) if before else ""
         bare = word.strip("(\"'“‘«[").rstrip(".")
         if m.group().startswith(".") and (
-            bare.lower() in lex.abbreviations
-            or (len(bare) == 1 and bare.isalpha())
-            or (bare.isdigit() and len(bare) <= 2)
+            bare.lower() in lex.abbreviations or (len(bare) == 1 and bare.isalpha()) or (bare.isdigit() and len(bare) <= 2)
         ):
             continue
         _emit(line, start, m.end(), offset, out)
