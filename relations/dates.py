@@ -143,12 +143,13 @@ def _alt(words: list[str]) -> str:
 @cache
 def _patterns(lex: Lexicon) -> _Patterns:
     d = lex.data.get("dates", {})
-    suffix = r"(?:" + _alt(d.get("day_suffixes", [])) + r"|\.)?"
+    ordinal = _alt(d.get("day_suffixes", []))
+    suffix = r"(?:" + ordinal + r"|\.)?"
     fill = r"(?:(?:" + _alt(d.get("fillers", [])) + r")\s+)*"
     join = _alt(d.get("span_join", []))
     opener = _alt(d.get("span_open", []))
     day = r"(?<![\d.,/])([0-3]?\d)" + suffix
-    weekday_phrases = [(name + sfx, i) for name, i in lex.weekdays.items() for sfx in [""] + d.get("weekday_suffixes", [])]
+    weekday_phrases = [(name + sfx, i) for name, i in lex.weekdays.items() for sfx in ["", *d.get("weekday_suffixes", [])]]
     markers = d.get("numeric_day_markers", [])
     flags = re.IGNORECASE
     return _Patterns(
@@ -159,7 +160,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         left_span=re.compile(rf"(?:(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
         left_day=re.compile(rf"{day}\s*{fill}$", flags),
         right_days=re.compile(
-            rf"^\s*{fill}([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{_alt(d.get('day_suffixes', []))})?(?![\d.,]\d))?",
+            rf"^\s*{fill}([0-3]?\d)(?:{ordinal})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{ordinal})?(?![\d.,]\d))?",
             flags,
         ),
         right_year=re.compile(rf"^[\s,./]*{fill}({YEAR})(?![\d])(?!\s*[-–]\s*\d)", flags),
@@ -527,7 +528,7 @@ _MAX_OTHER_WORDS = 5
 
 def published_date(text: str, lex: Lexicon) -> Published | None:
     """The document's own date: a dateline or a line that is mostly a date."""
-    markers = re.compile(r"(?:^|\W)(?:" + _alt(lex.data.get("dates", {}).get("published_markers", []) + ["date"]) + r")\W", re.IGNORECASE)
+    markers = re.compile(r"(?:^|\W)(?:" + _alt([*lex.data.get("dates", {}).get("published_markers", []), "date"]) + r")\W", re.IGNORECASE)
     lines = []
     pos = 0
     for line in text.split("\n"):
