@@ -129,6 +129,7 @@ class _Patterns:
     left_day: re.Pattern
     right_days: re.Pattern
     right_year: re.Pattern
+    left_year: re.Pattern
     join: re.Pattern
     year_prep: re.Pattern
     month_prep: re.Pattern
@@ -164,6 +165,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
             flags,
         ),
         right_year=re.compile(rf"^[\s,./]*{fill}({YEAR})(?![\d])(?!\s*[-–]\s*\d)", flags),
+        left_year=re.compile(rf"(?<!\d)({YEAR})\s*[.,/-]?\s*$"),
         join=re.compile(rf"^\s*(?:{join})\s*$", flags),
         year_prep=re.compile(
             rf"(?:^|[\s(])(?:{_alt(d.get('year_prepositions', []))})\s+(?:(?:{_alt(d.get('year_prepositions', []))})\s+)?$", flags
@@ -231,7 +233,7 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
     for mm in p.months.finditer(folded):
         if not free(mm.start, mm.end):
             continue
-        add_month(folded, mm, p, add, free)
+        add_month(folded, mm, p, add, free, bool(lex.data.get("dates", {}).get("year_before_month")))
 
     for wm in p.weekdays.finditer(folded):
         if free(wm.start, wm.end):
@@ -251,7 +253,7 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
     return _join_spans(folded, found, p)
 
 
-def add_month(text: str, mm, p: _Patterns, add, free) -> None:
+def add_month(text: str, mm, p: _Patterns, add, free, year_first: bool) -> None:
     """Read the day(s) and year around a month name."""
     month = mm.value
     start, end = mm.start, mm.end
@@ -268,6 +270,11 @@ def add_month(text: str, mm, p: _Patterns, add, free) -> None:
     elif single:
         day = int(single.group(1))
         start -= len(left) - single.start()
+    if year_first:
+        ly = p.left_year.search(text[max(0, start - 12) : start])
+        if ly:
+            year = int(ly.group(1))
+            start -= len(ly.group(0))
     right = text[end : end + _CONTEXT]
     if day is None:
         r = p.right_days.match(right)
@@ -276,7 +283,7 @@ def add_month(text: str, mm, p: _Patterns, add, free) -> None:
             end_day = int(r.group(2)) if r.group(2) else None
             end += r.end()
             right = text[end : end + _CONTEXT]
-    ry = p.right_year.match(right)
+    ry = p.right_year.match(right) if year is None else None
     if ry:
         year = int(ry.group(1))
         end += ry.end()
@@ -579,7 +586,31 @@ def _line_date(line: str, lex: Lexicon, latest: date | None) -> tuple[DateValue,
     m = _YEAR_MONTH.search(line)
     if m and 1 <= int(m.group(2)) <= 12:
         return DateValue(date(int(m.group(1)), int(m.group(2)), 1), None, "month"), m.start(), m.end()
+    year = re.search(YEAR, line)
+    if year and len(line.strip()) <= _LONG_TAIL_LINE:
+        parsed = _long_tail(line.strip(), lex.code)
+        if parsed:
+            return DateValue(parsed, None, "day"), year.start(), year.end()
     return None
+
+
+_LONG_TAIL_LINE = 60
+
+
+@cache
+def _long_tail(line: str, code: str) -> date | None:
+    """dateparser for a short dated line the scanner could not read.
+
+    Every part is required, so dateparser cannot fill one in from today.
+    """
+    import dateparser
+
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    try:
+        parsed = dateparser.parse(line, languages=[code], settings=settings)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return parsed.date() if parsed else None
 
 
 def _latest_explicit_day(text: str, lex: Lexicon) -> date | None:
