@@ -17,6 +17,7 @@ is never used.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -202,14 +203,18 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
     p = _patterns(lex)
     folded = fold(text)
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # taken spans, sorted and disjoint
+    ends: list[int] = []
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        i = bisect.bisect_right(starts, s)
+        return (i == 0 or ends[i - 1] <= s) and (i == len(starts) or starts[i] >= e)
 
     def add(m: Mention) -> None:
         found.append(m)
-        taken.append((m.start, m.end))
+        i = bisect.bisect_right(starts, m.start)
+        starts.insert(i, m.start)
+        ends.insert(i, m.end)
 
     for m in _ISO.finditer(folded):
         v = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -464,22 +469,28 @@ def _relative_value(m: Mention, pub: DateValue) -> DateValue:
 
 
 _QUOTES_OPEN, _QUOTES_CLOSE = "“«„", "”»"
+_QUOTE_REACH = 1500
 
 
 def in_quotation(text: str, pos: int) -> bool:
     """Is ``pos`` inside direct speech on its line? ("signed earlier today", he said)"""
-    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    # direct speech does not run over paragraphs, nor over pages of one line
+    line = text[max(text.rfind("\n", 0, pos) + 1, pos - _QUOTE_REACH) : pos]
     depth = sum(line.count(c) for c in _QUOTES_OPEN) - sum(line.count(c) for c in _QUOTES_CLOSE)
     return depth > 0 or line.count('"') % 2 == 1
 
 
 _DATELINE_BEFORE = re.compile(r"^\s*[^\W\d_][^\n,;:.]{0,40},\s*$")
+_DATELINE_REACH = 48
 _DATELINE_AFTER = re.compile(r"\s*(?:\(|[-–—]{1,2}\s)")
 
 
 def is_dateline(text: str, m: Mention) -> bool:
     """'KUNMING, May 14 (Xinhua) --': the report's date, not an event's."""
-    line_start = text.rfind("\n", 0, m.start) + 1
+    reach = max(0, m.start - _DATELINE_REACH)
+    line_start = text.rfind("\n", reach, m.start) + 1
+    if line_start == 0 and reach > 0:
+        return False  # too far into a line to be its dateline
     return bool(_DATELINE_BEFORE.match(text[line_start : m.start])) and bool(_DATELINE_AFTER.match(text, m.end))
 
 
@@ -517,9 +528,11 @@ def resolve(mentions: list[Mention], published: DateValue | None, text: str = ""
 
 def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tuple[int, int]]) -> list[Mention]:
     """Mark the mentions whose clause is in the future (bounds: sentence spans)."""
+    starts = [a for a, _ in bounds]
     out = []
     for m in mentions:
-        lo, hi = next(((a, b) for a, b in bounds if a <= m.start < b), (0, len(text)))
+        i = bisect.bisect_right(starts, m.start) - 1
+        lo, hi = bounds[i] if i >= 0 and m.start < bounds[i][1] else (0, len(text))
         out.append(replace(m, future=is_future(text, m.start, m.end, lex, lo, hi)))
     return out
 

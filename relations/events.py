@@ -15,6 +15,7 @@ Then the document as a whole settles what a sentence alone cannot:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter
@@ -72,9 +73,16 @@ class Document:
     published: DateValue | None
     triggers: list = field(default_factory=list)  # Match[str], document offsets
     salience: Counter = field(default_factory=Counter)
+    _starts: dict = field(default_factory=dict, repr=False)
 
-    def within(self, items, s: Sentence):
-        return [x for x in items if s.start <= x.start and x.end <= s.end]
+    def within(self, items: list, s: Sentence) -> list:
+        """The items (sorted by start) that lie inside a sentence."""
+        starts = self._starts.get(id(items))
+        if starts is None:
+            starts = self._starts[id(items)] = [x.start for x in items]
+        lo = bisect.bisect_left(starts, s.start)
+        hi = bisect.bisect_left(starts, s.end, lo)
+        return [x for x in items[lo:hi] if x.end <= s.end]
 
     def partner_of(self, code: str) -> str | None:
         for other, score in self.salience.most_common():

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon
 
+# longer than any real sentence: a run without punctuation (a scraped table, a
+# 1 MB line) is cut into pieces of this size at a clause or word break, so the
+# work per sentence stays bounded
+MAX_SENTENCE = 1500
+_SOFT_BREAK = re.compile(r"[;,:]\s|\s")
+
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[^\W_a-z])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
@@ -49,6 +55,16 @@ def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> No
 
 
 def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
+    while end - start > MAX_SENTENCE:
+        cut = start + MAX_SENTENCE
+        breaks = [m.end() for m in _SOFT_BREAK.finditer(line, start + MAX_SENTENCE // 2, cut)]
+        cut = breaks[-1] if breaks else cut
+        _emit_one(line, start, cut, offset, out)
+        start = cut
+    _emit_one(line, start, end, offset, out)
+
+
+def _emit_one(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
     chunk = line[start:end]
     stripped = chunk.strip()
     if not stripped or not any(c.isalnum() for c in stripped):
