@@ -30,11 +30,12 @@ class CountryMention:
 def find(text: str, lex: Lexicon) -> list[CountryMention]:
     """Every country mention in ``text``, in reading order."""
     blocked = [(m.start, m.end) for m in lex.not_countries.finditer(text)]
-    found = [
-        CountryMention(m.start, m.end, m.value[0], m.value[1], m.text)
-        for m in lex.countries.finditer(text)
-        if not any(m.start < e and s < m.end for s, e in blocked)
-    ]
+    matches = sorted([*lex.countries.finditer(text), *lex.places.finditer(text)], key=lambda m: (m.start, m.start - m.end))
+    found: list[CountryMention] = []
+    for m in matches:
+        if any(m.start < e and s < m.end for s, e in blocked) or (found and m.start < found[-1].end):
+            continue
+        found.append(CountryMention(m.start, m.end, m.value[0], m.value[1], m.text))
     ambiguous = lex.data.get("countries", {}).get("ambiguous", {})
     if not ambiguous:
         return found

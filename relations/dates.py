@@ -135,6 +135,8 @@ class _Patterns:
     year_prep: re.Pattern
     month_prep: re.Pattern
     numeric_marker: re.Pattern | None
+    numeric_span: re.Pattern
+    ambiguous_months: frozenset[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -173,6 +175,11 @@ def _patterns(lex: Lexicon) -> _Patterns:
         ),
         month_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('month_prepositions', []))})\s+$", flags),
         numeric_marker=re.compile(rf"(?:{_alt(markers)})\s*$", flags) if markers else None,
+        numeric_span=re.compile(
+            rf"(?<![\d./-])(\d{{1,2}})\s*(?:[-–]|\s(?:{join})\s+(?:(?:{_alt(markers)})\s*)?)\s*(\d{{1,2}})[/.](\d{{1,2}})(?:[/.]({YEAR}))?(?![\d])",
+            flags,
+        ),
+        ambiguous_months=lex.ambiguous_months,
     )
 
 
@@ -227,9 +234,19 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
         if readings:
             v = readings[0]
             add(Mention(m.start(), m.end(), "absolute", v.year, v.month, v.day))
+    for m in p.numeric_span.finditer(folded):
+        # "11-12/9/2024", "10 đến ngày 12/3": a bare day/month needs its marker word
+        if not free(m.start(), m.end()) or (m.group(5) is None and not _marked(folded, m.start(), p)):
+            continue
+        d1, d2, a, b = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
+        dd, mm_ = (d2, a) if _day_month_order(lex) == "DMY" else (b, a)
+        d1 = d1 if _day_month_order(lex) == "DMY" else d1
+        if 1 <= mm_ <= 12 and 1 <= d1 < dd <= 31:
+            y = int(m.group(5)) if m.group(5) else None
+            add(Mention(m.start(), m.end(), "absolute", y, mm_, d1, end_year=y, end_month=mm_, end_day=dd))
     if p.numeric_marker is not None:
         for m in _NUMERIC_DM.finditer(folded):
-            if free(m.start(), m.end()) and p.numeric_marker.search(folded[max(0, m.start() - 12) : m.start()]):
+            if free(m.start(), m.end()) and _marked(folded, m.start(), p):
                 a, b = int(m.group(1)), int(m.group(2))
                 dd, mm = (a, b) if _day_month_order(lex) == "DMY" else (b, a)
                 if 1 <= mm <= 12 and 1 <= dd <= 31:
@@ -243,19 +260,24 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
     for wm in p.weekdays.finditer(folded):
         if free(wm.start, wm.end):
             add(Mention(wm.start, wm.end, "weekday", weekday=wm.value))
+    # anaphoric phrases first: German "am Morgen" (in the morning) holds "morgen" (tomorrow)
+    for am in p.anaphoric.finditer(folded):
+        if free(am.start, am.end):
+            add(Mention(am.start, am.end, "anaphoric", offset=am.value))
     for rm in p.relative.finditer(folded):
         if free(rm.start, rm.end):
             unit, offset = rm.value
             add(Mention(rm.start, rm.end, "relative", unit=unit, offset=offset))
-    for am in p.anaphoric.finditer(folded):
-        if free(am.start, am.end):
-            add(Mention(am.start, am.end, "anaphoric", offset=am.value))
     for ym in _YEAR.finditer(folded):
         if free(ym.start(), ym.end()) and p.year_prep.search(folded[max(0, ym.start() - 30) : ym.start()]):
             add(Mention(ym.start(), ym.end(), "absolute", int(ym.group(1))))
 
     found.sort(key=lambda m: m.start)
     return _join_spans(folded, found, p)
+
+
+def _marked(text: str, start: int, p: _Patterns) -> bool:
+    return p.numeric_marker is not None and p.numeric_marker.search(text[max(0, start - 12) : start]) is not None
 
 
 def add_month(text: str, mm, p: _Patterns, add, free, year_first: bool) -> None:
@@ -296,8 +318,8 @@ def add_month(text: str, mm, p: _Patterns, add, free, year_first: bool) -> None:
         return
     if end_day is not None and (not 1 <= end_day <= 31 or end_day < (day or 0)):
         end_day = None
-    if day is None and year is None and not p.month_prep.search(text[max(0, start - 20) : start]):
-        return  # a bare month name ("May", "mars") is too often a word
+    if day is None and year is None and (mm.text.lower() in p.ambiguous_months or not p.month_prep.search(text[max(0, start - 20) : start])):
+        return  # a bare month name ("May", "mars", Swedish "jul") is too often a word
     if not free(start, end):
         return
     add(
@@ -533,8 +555,18 @@ def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tu
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         lo, hi = bounds[i] if i >= 0 and m.start < bounds[i][1] else (0, len(text))
-        out.append(replace(m, future=is_future(text, m.start, m.end, lex, lo, hi)))
+        near = text[max(lo, m.start - _TENSE_WORD_REACH) : min(hi, m.end + _TENSE_WORD_REACH)]
+        if lex.past_words.search(near):  # "dello scorso 18 marzo", "last March"
+            future = False
+        elif lex.future_words.search(near):  # "le 5 mars prochain"
+            future = True
+        else:
+            future = is_future(text, m.start, m.end, lex, lo, hi)
+        out.append(replace(m, future=future))
     return out
+
+
+_TENSE_WORD_REACH = 16
 
 
 # --------------------------------------------------------------------------- publication date

@@ -112,6 +112,8 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
         if not (published and m.start < published.end and published.start < m.end) and not dates_mod.is_dateline(text, m)
     ]
     found = countries_mod.find(text, lex)
+    # a weekday or month inside a place name ("Santo Domingo") is no date
+    mentions = [m for m in mentions if not any(c.start < m.end and m.start < c.end for c in found)]
     title_end = sentences[0].end if sentences else 0
     doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published.value if published else None)
     doc.salience = countries_mod.salience(found, title_end)
@@ -133,11 +135,14 @@ def extract_events(doc: Document) -> list[Event]:
 
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
+    links = [(m.start, m.end) for m in lex.link.finditer(s.text)]
     triggers = [
         replace(t, start=t.start - s.start, end=t.end - s.start)
         for t in doc.within(doc.triggers, s)
         if not is_negated(text, t.start, t.end, lex, s.start)
     ]
+    # "at the end of the talks": the talks are the anchor, not a new event
+    triggers = [t for t in triggers if not any(a <= t.start and t.end <= b for a, b in links)]
     if not triggers:
         return []
     by_type: dict[str, list] = {}
@@ -146,14 +151,16 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     found = doc.within(doc.countries, s)
     mentions = doc.within(doc.dates, s)
     money = [a for a in doc.within(doc.amounts, s) if not _is_trade(s, a, lex)]
-    linked = lex.link.search(s.text) is not None
+    linked = bool(links)
+    # an aid word without money makes no event, so it must not take the date
+    owners = [t for t in triggers if t.value != "aid" or money]
     place = next((c.text for c in found if c.kind == "place"), None)
     out: list[Event] = []
     for etype, trigs in by_type.items():
         if etype == "aid" and not money:
             continue  # aid is counted with its amount
         positions = [s.start + t.start for t in trigs]
-        value, own = _date_for(etype, positions, _owned(mentions, trigs, triggers, s))
+        value, own = _date_for(etype, positions, _owned(mentions, trigs, owners, s))
         future = any(is_future(text, p, p + (t.end - t.start), lex, s.start, s.end) for p, t in zip(positions, trigs, strict=True))
         future = future or any(m.future and m.value == value for m in mentions if value.known)
         if doc.published and doc.published.known and value.known and value.start and value.start > doc.published.last:
@@ -189,6 +196,8 @@ def _is_trade(s: Sentence, a: Amount, lex: Lexicon) -> bool:
 def _owned(mentions: list[Mention], mine: list, triggers: list, s: Sentence) -> list[Mention]:
     """The dates of a sentence that belong to these triggers: each date to its
     nearest trigger; dates before the first trigger ("On May 21, …") to all."""
+    if not triggers:
+        return mentions
     first = min(s.start + t.start for t in triggers)
 
     def gap(m: Mention, t) -> int:
@@ -229,13 +238,14 @@ def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tupl
 def _count(s: Sentence, lex: Lexicon) -> int | None:
     """'7 cooperation documents', 'once acuerdos' -> the number of documents."""
     for doc_noun in lex.documents.finditer(s.text):
-        before = s.text[max(0, doc_noun.start - 40) : doc_noun.start].split()[-3:]
-        for word in reversed(before):
-            w = word.strip(",;:()").lower()
-            if w.isdigit() and 0 < int(w) < 1000:
-                return int(w)
-            if w in lex.number_words:
-                return lex.number_words[w]
+        before = [w.strip(",;:()").lower() for w in s.text[max(0, doc_noun.start - 40) : doc_noun.start].split()[-4:]]
+        for end in range(len(before), 0, -1):
+            if before[end - 1].isdigit() and 0 < int(before[end - 1]) < 1000:
+                return int(before[end - 1])
+            for size in (3, 2, 1):  # "mười hai", "on iki": the longest number phrase
+                phrase = " ".join(before[max(0, end - size) : end])
+                if phrase in lex.number_words:
+                    return lex.number_words[phrase]
     return None
 
 
@@ -274,9 +284,12 @@ def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention],
     targets = {c.code for c in found if c.kind != "adjective" and _after_destination(doc, s, c)}
     if (y in targets) != (x in targets):
         return (x, y) if y in targets else (y, x)
-    kinds = {c.code: c.kind for c in found}
-    if etype == "visit" and (kinds.get(x) == "adjective") != (kinds.get(y) == "adjective"):
-        return (x, y) if kinds.get(x) == "adjective" else (y, x)
+    adjectives = {c.code for c in found if c.kind == "adjective"}
+    if etype == "visit" and (x in adjectives) != (y in adjectives):
+        return (x, y) if x in adjectives else (y, x)  # "the Vietnamese delegation"
+    places = {c.code for c in found if c.kind == "place"}
+    if etype == "visit" and (x in places) != (y in places):
+        return (y, x) if x in places else (x, y)  # the visit is where it takes place
     return x, y
 
 

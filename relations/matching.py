@@ -26,7 +26,11 @@ _SPACE = "\x01"  # the trie's token for "white space or hyphen"
 
 # Characters folded before matching; every entry maps one character to one, so
 # offsets in the folded text are offsets in the original.
-_FOLD = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "‐": "-", "‑": "-"}
+_FOLD = {
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "‐": "-", "‑": "-",
+    # Romanian is written with cedillas as often as with commas below
+    "ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț",
+}
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD) + "]")
 
 
@@ -39,7 +43,8 @@ def fold(text: str) -> str:
 
 def key(phrase: str) -> str:
     """The lookup key of a matched or listed phrase."""
-    return re.sub(r"[\s\-]+", " ", fold(phrase)).strip().casefold()
+    # casefold turns the Turkish "İ" into "i" plus a combining dot: drop the dot
+    return re.sub(r"[\s\-]+", " ", fold(phrase)).strip().casefold().replace("\u0307", "")
 
 
 def strip_accents(text: str) -> str:
@@ -91,7 +96,9 @@ def _trie_regex(phrases: Iterable[str]) -> str:
     def build(node: dict) -> str:
         ends = "" in node
         branches = []
-        for token in sorted((t for t in node if t), key=lambda t: (t in (_WILD, _SPACE), t)):
+        # letters before a space before a wildcard: "talks*" must not swallow
+        # the first word of "talks with" before the longer phrase is tried
+        for token in sorted((t for t in node if t), key=lambda t: (t == _WILD, t == _SPACE, t)):
             sub = build(node[token])
             branches.append(_piece(token) + sub)
         if not branches:
@@ -102,6 +109,13 @@ def _trie_regex(phrases: Iterable[str]) -> str:
         return body
 
     return build(trie)
+
+
+# A phrase starting with a letter must start a word; one starting with a symbol
+# may follow a number ("10 M€"). A phrase may not run into a letter after a
+# letter or a digit after a digit, but a symbol may touch a number ("Rp5").
+_BEFORE = r"(?:(?=\w)(?<!\w)|(?!\w))"
+_AFTER = r"(?!(?<=\d)\d)(?!(?<=[^\W\d_])[^\W\d_])"
 
 
 @dataclass(frozen=True)
@@ -115,7 +129,7 @@ class Match(Generic[T]):
 class PhraseMatcher(Generic[T]):
     """Longest, left-most, non-overlapping matches of a phrase list in a text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, T]]):
+    def __init__(self, phrases: Iterable[tuple[str, T]], exact_case: bool = False):
         self._exact: dict[str, T] = {}
         self._prefix: dict[str, T] = {}  # "visit*" -> keyed by "visit"
         self._suffix: dict[str, T] = {}  # "*vereinbarung*" -> keyed by "vereinbarung"
@@ -127,14 +141,14 @@ class PhraseMatcher(Generic[T]):
             k = key(phrase.strip("*"))
             table = self._suffix if phrase.startswith("*") else self._prefix if phrase.endswith("*") else self._exact
             table.setdefault(k, value)
-            (folded_cs if is_exact_case(phrase) else folded_ci).append(phrase)
+            (folded_cs if exact_case or is_exact_case(phrase) else folded_ci).append(phrase)
         self._regexes = []
         for group, flags in ((folded_ci, re.IGNORECASE), (folded_cs, 0)):
             if group:
                 # a word character must not run on before or after a phrase; the
                 # look-arounds only bite where the phrase itself begins/ends in one
                 body = _trie_regex(group)
-                self._regexes.append(re.compile(r"(?<!\w)(?:" + body + r")(?!(?<=\w)\w)", flags))
+                self._regexes.append(re.compile(_BEFORE + "(?:" + body + ")" + _AFTER, flags))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
 
     def __bool__(self) -> bool:

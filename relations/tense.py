@@ -46,7 +46,10 @@ def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, cei
 
 def is_negated(text: str, start: int, end: int, lex: Lexicon, floor: int = 0) -> bool:
     """Is a trigger at text[start:end] denied ("was not inked", "n'a pas signé")?"""
-    before = text[max(floor, start - 30) : start]
-    after = text[end : end + 4]
-    words_before = before.split()[-3:]
-    return bool(lex.negation.search(" ".join(words_before))) or bool(lex.negation.search(after))
+    before = " ".join(text[max(floor, start - 30) : start].split()[-3:])
+    # Germanic languages deny after the verb: "unterzeichneten … nicht", "undertecknade inte"
+    after = " ".join(text[end : end + 30].split()[:2])
+    window = before + " " + text[start:end] + " " + after
+    if lex.negation_exceptions.search(window):  # "not only", "nicht nur"
+        return False
+    return bool(lex.negation.search(before)) or bool(lex.negation.search(after))

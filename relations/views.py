@@ -178,7 +178,7 @@ def read_events_file(path: Path) -> pd.DataFrame:
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_json(path, lines=suffix == ".jsonl", orient="records", dtype=False, convert_dates=False)
+            frame = pd.read_json(path, lines=suffix == ".jsonl", orient="records", dtype=False)
     except (ValueError, OSError) as err:
         raise DataError(f"{path.name} could not be read as an events table: {err}") from err
     missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
@@ -690,7 +690,7 @@ def timeline_figure(events: pd.DataFrame, *, point_limit: int = POINT_LIMIT, lan
     else:
         fig = _event_timeline(dated, column)
     fig.update_layout(
-        title={"text": "; ".join(notes).capitalize(), "x": 0, "font": {"size": 13}} if notes else None,
+        title={"text": _sentence_case("; ".join(notes)), "x": 0, "font": {"size": 13}} if notes else None,
         height=min(900, 160 + 48 * max(len(lane_order), 1)),
         margin={"l": 10, "r": 10, "t": 60 if notes else 30, "b": 10},
         barmode="overlay",
@@ -701,6 +701,10 @@ def timeline_figure(events: pd.DataFrame, *, point_limit: int = POINT_LIMIT, lan
     fig.update_yaxes(categoryorder="array", categoryarray=lane_order, autorange="reversed", title=None)
     fig.update_xaxes(type="date", title=None)
     return fig
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _style(event_type: str, planned: bool) -> dict:
@@ -738,6 +742,7 @@ def _event_timeline(dated: pd.DataFrame, column: str) -> go.Figure:
                     customdata=bars["event_id"].tolist(),
                     hovertext=hover_text(bars),
                     hovertemplate="%{hovertext}<extra></extra>",
+                    showlegend=points.empty,  # the legend shows the type's symbol when there is one
                     **style,
                 )
             )
@@ -752,7 +757,6 @@ def _event_timeline(dated: pd.DataFrame, column: str) -> go.Figure:
                     customdata=points["event_id"].tolist(),
                     hovertext=hover_text(points),
                     hovertemplate="%{hovertext}<extra></extra>",
-                    showlegend=not len(bars),
                     **style,
                 )
             )
@@ -921,7 +925,7 @@ def _visits_each_way(visits: pd.DataFrame, pairs: pd.Index) -> pd.Series:
 
 def _aid_each_way(aid: pd.DataFrame, pairs: pd.Index) -> pd.Series:
     """'Vietnam → Mongolia: 500,000 USD': sums per donor and currency, never across currencies."""
-    currency = aid["currency"].fillna("(currency not given)")
+    currency = aid["currency"].astype("string").fillna("(currency not given)")
     sums = aid.assign(currency=currency).groupby(["pair", "country_a", "currency"], observed=True)["amount"].sum()
     words: dict[tuple[str, str], list[str]] = {}
     for (pair, giver, unit), amount in sums.items():
