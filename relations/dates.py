@@ -176,7 +176,8 @@ def _patterns(lex: Lexicon) -> _Patterns:
         month_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('month_prepositions', []))})\s+$", flags),
         numeric_marker=re.compile(rf"(?:{_alt(markers)})\s*$", flags) if markers else None,
         numeric_span=re.compile(
-            rf"(?<![\d./-])(\d{{1,2}})\s*(?:[-–]|\s(?:{join})\s+(?:(?:{_alt(markers)})\s*)?)\s*(\d{{1,2}})[/.](\d{{1,2}})(?:[/.]({YEAR}))?(?![\d])",
+            rf"(?<![\d./-])(\d{{1,2}})\s*(?:[-–]|\s(?:{join})\s+(?:(?:{_alt(markers)})\s*)?)\s*(\d{{1,2}})[/.](\d{{1,2}})"
+            rf"(?:[/.]({YEAR}))?(?![\d])",
             flags,
         ),
         ambiguous_months=lex.ambiguous_months,
@@ -236,13 +237,11 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
             add(Mention(m.start(), m.end(), "absolute", v.year, v.month, v.day))
     for m in p.numeric_span.finditer(folded):
         # "11-12/9/2024", "10 đến ngày 12/3": a bare day/month needs its marker word
-        if not free(m.start(), m.end()) or (m.group(5) is None and not _marked(folded, m.start(), p)):
+        if not free(m.start(), m.end()) or (m.group(4) is None and not _marked(folded, m.start(), p)):
             continue
-        d1, d2, a, b = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
-        dd, mm_ = (d2, a) if _day_month_order(lex) == "DMY" else (b, a)
-        d1 = d1 if _day_month_order(lex) == "DMY" else d1
-        if 1 <= mm_ <= 12 and 1 <= d1 < dd <= 31:
-            y = int(m.group(5)) if m.group(5) else None
+        d1, dd, mm_ = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _day_month_order(lex) == "DMY" and 1 <= mm_ <= 12 and 1 <= d1 < dd <= 31:
+            y = int(m.group(4)) if m.group(4) else None
             add(Mention(m.start(), m.end(), "absolute", y, mm_, d1, end_year=y, end_month=mm_, end_day=dd))
     if p.numeric_marker is not None:
         for m in _NUMERIC_DM.finditer(folded):
@@ -318,7 +317,11 @@ def add_month(text: str, mm, p: _Patterns, add, free, year_first: bool) -> None:
         return
     if end_day is not None and (not 1 <= end_day <= 31 or end_day < (day or 0)):
         end_day = None
-    if day is None and year is None and (mm.text.lower() in p.ambiguous_months or not p.month_prep.search(text[max(0, start - 20) : start])):
+    if (
+        day is None
+        and year is None
+        and (mm.text.lower() in p.ambiguous_months or not p.month_prep.search(text[max(0, start - 20) : start]))
+    ):
         return  # a bare month name ("May", "mars", Swedish "jul") is too often a word
     if not free(start, end):
         return

@@ -35,6 +35,8 @@ from .tense import is_future, is_negated
 _YEAR_REACH = 60
 # a meeting or signing told this many sentences after a dated visit belongs to it
 _NARRATIVE_REACH = 2
+# how far after a visit or aid word its destination may stand
+_DESTINATION_REACH = 80
 # a sentence naming more countries than this is about a multilateral event
 _MAX_COUNTRIES = 4
 
@@ -272,16 +274,22 @@ def _pairs(doc: Document, etype: str, s: Sentence, found: list[CountryMention], 
         if len(codes) > _MAX_COUNTRIES:
             return []
     if len(codes) == 2:
-        return [_direct(doc, etype, s, found, codes[0], codes[1])]
+        return [_direct(doc, etype, s, found, positions, codes[0], codes[1])]
     anchor = max(codes, key=lambda c: doc.salience[c])
-    return [_direct(doc, etype, s, found, anchor, c) for c in codes if c != anchor]
+    return [_direct(doc, etype, s, found, positions, anchor, c) for c in codes if c != anchor]
 
 
-def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention], x: str, y: str) -> tuple[str, str]:
+def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention], positions: list[int], x: str, y: str) -> tuple[str, str]:
     """Order a pair: visitor -> host, donor -> recipient; otherwise alphabetical."""
     if etype not in ("visit", "aid"):
         return (x, y) if x < y else (y, x)
-    targets = {c.code for c in found if c.kind != "adjective" and _after_destination(doc, s, c)}
+    destinations = [c for c in found if c.kind != "adjective" and c.code in (x, y) and _after_destination(doc, s, c)]
+    # the destination of this trigger: the first one after it ("visit to Mongolia")
+    following = [c for c in destinations if any(0 <= c.start - p <= _DESTINATION_REACH for p in positions)]
+    if following:
+        host = following[0].code
+        return (y, x) if host == x else (x, y)
+    targets = {c.code for c in destinations}
     if (y in targets) != (x in targets):
         return (x, y) if y in targets else (y, x)
     adjectives = {c.code for c in found if c.kind == "adjective"}

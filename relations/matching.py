@@ -27,9 +27,20 @@ _SPACE = "\x01"  # the trie's token for "white space or hyphen"
 # Characters folded before matching; every entry maps one character to one, so
 # offsets in the folded text are offsets in the original.
 _FOLD = {
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "‐": "-", "‑": "-",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "‐": "-",
+    "‑": "-",
     # Romanian is written with cedillas as often as with commas below
-    "ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț",
+    "ş": "ș",
+    "ţ": "ț",
+    "Ş": "Ș",
+    "Ţ": "Ț",
 }
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD) + "]")
 
