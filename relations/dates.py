@@ -101,6 +101,7 @@ class Mention:
     unit: str = "day"  # relative and anaphoric: day | month | year
     offset: int = 0
     future: bool = False
+    past: bool = False  # a word beside it says so ("last March", "dello scorso")
     value: DateValue = UNKNOWN
 
     @property
@@ -559,13 +560,14 @@ def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tu
         i = bisect.bisect_right(starts, m.start) - 1
         lo, hi = bounds[i] if i >= 0 and m.start < bounds[i][1] else (0, len(text))
         near = text[max(lo, m.start - _TENSE_WORD_REACH) : min(hi, m.end + _TENSE_WORD_REACH)]
-        if lex.past_words.search(near):  # "dello scorso 18 marzo", "last March"
+        past = lex.past_words.search(near) is not None  # "dello scorso 18 marzo", "last March"
+        if past:
             future = False
         elif lex.future_words.search(near):  # "le 5 mars prochain"
             future = True
         else:
             future = is_future(text, m.start, m.end, lex, lo, hi)
-        out.append(replace(m, future=future))
+        out.append(replace(m, future=future, past=past))
     return out
 
 

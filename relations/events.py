@@ -162,8 +162,9 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
         if etype == "aid" and not money:
             continue  # aid is counted with its amount
         positions = [s.start + t.start for t in trigs]
-        value, own = _date_for(etype, positions, _owned(mentions, trigs, owners, s))
         future = any(is_future(text, p, p + (t.end - t.start), lex, s.start, s.end) for p, t in zip(positions, trigs, strict=True))
+        candidates = [m for m in _owned(mentions, trigs, owners, s) if _may_date(doc, m, positions, future)]
+        value, own = _date_for(etype, positions, candidates)
         future = future or any(m.future and m.value == value for m in mentions if value.known)
         if doc.published and doc.published.known and value.known and value.start and value.start > doc.published.last:
             future = True
@@ -212,6 +213,16 @@ def _owned(mentions: list[Mention], mine: list, triggers: list, s: Sentence) -> 
         if m.end <= first or owner in mine or any(t.value == owner.value and gap(m, t) == gap(m, owner) for t in mine):
             out.append(m)
     return out
+
+
+def _may_date(doc: Document, m: Mention, positions: list[int], future: bool) -> bool:
+    """A date that cannot be the event's: a past one for a planned event
+    ("will visit the museum hit by the attack of last 18 March"), or one
+    introduced by "since" after the trigger ("the first state visit since May")."""
+    if future and m.past:
+        return False
+    before = [p for p in positions if p < m.start]
+    return not (before and doc.lex.since.search(doc.text[max(before) : m.start]))
 
 
 def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tuple[DateValue, bool]:

@@ -63,6 +63,7 @@ class Lexicon:
     future_suffix: re.Pattern | None
     negation: PhraseMatcher[bool]
     negation_exceptions: PhraseMatcher[bool]
+    since: PhraseMatcher[bool]
     past_words: PhraseMatcher[bool]
     future_words: PhraseMatcher[bool]
     ambiguous_months: frozenset[str]
@@ -294,6 +295,7 @@ def lexicon(code: str) -> Lexicon:
         future_suffix=re.compile(r"\b\w+(?:" + "|".join(suffixes) + r")\b", re.IGNORECASE) if suffixes else None,
         negation=matcher(tense.get("negation", [])),
         negation_exceptions=matcher(tense.get("negation_exceptions", [])),
+        since=matcher(dates.get("since", [])),
         past_words=matcher(dates.get("past_words", [])),
         future_words=matcher(dates.get("future_words", [])),
         ambiguous_months=frozenset(w.lower() for w in dates.get("ambiguous_months", [])),

@@ -160,13 +160,13 @@ def signature(source: Source) -> tuple:
 
 def fingerprint(source: Source) -> str:
     """A hash of every input file's name and bytes: the key parsing is cached under."""
-    digest = hashlib.blake2b(digest_size=16)
+    hasher = hashlib.blake2b(digest_size=16)
     for path in _files(source):
-        digest.update(path.relative_to(source.path).as_posix().encode() if source.path.is_dir() else path.name.encode())
+        hasher.update(path.relative_to(source.path).as_posix().encode() if source.path.is_dir() else path.name.encode())
         with path.open("rb") as handle:
             for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+                hasher.update(block)
+    return hasher.hexdigest()
 
 
 def read_events_file(path: Path) -> pd.DataFrame:
@@ -300,7 +300,12 @@ class Member:
 
     @property
     def digest(self) -> str:
-        return hashlib.blake2b(self.data or b"", digest_size=16).hexdigest()
+        return digest(self.data or b"")
+
+
+def digest(data: bytes) -> str:
+    """The content hash uploads are cached under."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -324,23 +329,29 @@ def expand_uploads(uploads: Iterable[Upload], limits: ZipLimits = ZipLimits()) -
 
 
 def _without_duplicates(members: list[Member]) -> list[Member]:
-    seen: dict[str, str] = {}
-    names: set[str] = set()
+    """Two files of one name both stay, told apart; the same bytes twice are read once."""
+    taken: set[str] = set()
+    first_with: dict[str, str] = {}
     out = []
     for member in members:
-        doc_id = member.doc_id
-        for n in range(2, len(members) + 2):  # the same name twice: both stay, told apart
-            if doc_id not in names:
-                break
-            doc_id = f"{member.doc_id} ({n})"
-        names.add(doc_id)
-        if member.data is not None and member.digest in seen:
-            out.append(Member(doc_id, None, f"the same content as {seen[member.digest]}"))
+        doc_id = _free_name(member.doc_id, taken)
+        taken.add(doc_id)
+        if member.data is not None and member.digest in first_with:
+            out.append(Member(doc_id, None, f"the same content as {first_with[member.digest]}"))
             continue
         if member.data is not None:
-            seen[member.digest] = doc_id
+            first_with[member.digest] = doc_id
         out.append(replace(member, doc_id=doc_id))
     return out
+
+
+def _free_name(doc_id: str, taken: set[str]) -> str:
+    """'upload/a.txt', else 'upload/a (2).txt', ...: the suffix stays last, it tells the format."""
+    path, candidate, n = PurePosixPath(doc_id), doc_id, 2
+    while candidate in taken:
+        candidate = str(path.with_name(f"{path.stem} ({n}){path.suffix}"))
+        n += 1
+    return candidate
 
 
 def unzip(upload: Upload, limits: ZipLimits = ZipLimits()) -> list[Member]:
