@@ -33,6 +33,7 @@ _MAGIC = {
     b"BZh": "a bzip2 archive",
     b"RIFF": "a media file",
     b"\xd0\xcf\x11\xe0": "an old Office document",
+    b"SQLite format 3": "an SQLite database",
 }
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -60,14 +61,32 @@ class Loaded:
 
 
 def inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
-    """Files to read: each file given, and every file under each folder given."""
+    """Files to read: each file given, and every file under each folder given.
+
+    A file reached twice is read once; two files that would share a doc_id
+    ("2023/news.txt" and "2024/news.txt" given by name) keep their folders in it.
+    """
+    seen: set[Path] = set()
+    ids: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
-                yield Input(child, child.relative_to(path).as_posix())
+            found = [(child, child.relative_to(path)) for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())]
         else:
-            yield Input(path, path.name)
+            found = [(path, Path(path.name))]
+        for child, rel in found:
+            real = child.resolve() if child.exists() else child.absolute()
+            if real in seen:
+                continue
+            seen.add(real)
+            doc_id = rel.as_posix()
+            parts = child.absolute().parts
+            depth = len(rel.parts) + 1
+            while doc_id in ids and depth <= len(parts):
+                doc_id = "/".join(parts[-depth:])
+                depth += 1
+            ids.add(doc_id)
+            yield Input(child, doc_id)
 
 
 def load(item: Input, max_bytes: int = MAX_BYTES) -> Loaded:
@@ -125,26 +144,40 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best), None
-    # every byte is a character in cp1252 or Latin-1: the last resort for old Western pages
-    text = data.decode("cp1252", errors="replace")
-    if text.count("\ufffd") > len(text) / 100:
-        return None, "unreadable encoding: not UTF-8, UTF-16 or a Western code page"
+    text = _best_single_byte(data)
+    if text is None:
+        return None, "unreadable encoding: not UTF-8, UTF-16 or a known code page"
     return text, None
 
 
+def _best_single_byte(data: bytes) -> str | None:
+    """Among the code pages charset-normalizer finds plausible, the reading a
+    language model is surest of: French in cp1252 is also valid cp1250 ("Ŕ Paris")."""
+    from charset_normalizer import from_bytes
+
+    from .language import confidence
+
+    readings = [str(m) for m in list(from_bytes(data))[:4]]
+    try:
+        readings.append(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        pass
+    readings = [r for r in dict.fromkeys(readings) if r.count("\ufffd") <= len(r) / 100]
+    return max(readings, key=confidence, default=None)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
+    # Latin-script UTF-16 has NULs in one byte of most pairs and almost never in
+    # the other; binary data (packed numbers, databases) has them in both
     even, odd = data[0::2], data[1::2]
-    for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
-        if zeros and zeros.count(0) > 0.3 * len(zeros):
+    for encoding, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros and zeros.count(0) > 0.3 * len(zeros) and other.count(0) < 0.02 * len(other):
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 return None
+            printable = sum(c.isprintable() or c.isspace() for c in text)
+            return text if printable >= 0.95 * len(text) else None
     return None
 
 

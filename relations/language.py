@@ -30,3 +30,11 @@ def detect(text: str) -> str | None:
         return None
     code, _ = _identifier().classify(sample)
     return _ALIASES.get(code, code)
+
+
+def confidence(text: str) -> float:
+    """How sure the model is of its best language for ``text`` (0 to 1)."""
+    sample = text[:_SAMPLE]
+    if len(_LETTERS.findall(sample)) < 20:
+        return 0.0
+    return float(_identifier().classify(sample)[1])

@@ -95,7 +95,12 @@ def validate_events(frame: pd.DataFrame) -> None:
     _require(frame["pair"] == pd.Series(expected_pair, index=frame.index, dtype="string"), "pair is not the sorted codes", frame)
     undated = frame["date_precision"] == "unknown"
     _require(frame["date_start"].isna() == undated, "date_start must be empty exactly when precision is unknown", frame)
-    _require(frame["date_start"].isna() | frame["date_start"].str.fullmatch(r"\d{4}-\d{2}-\d{2}"), "date_start is not an ISO date", frame)
+    for col in ("date_start", "date_end"):
+        parsed = pd.to_datetime(frame[col], format="%Y-%m-%d", errors="coerce")
+        ok = frame[col].isna() | (frame[col].str.fullmatch(r"\d{4}-\d{2}-\d{2}") & parsed.notna())
+        _require(ok, f"{col} is not an ISO date", frame)
+    _require((frame["date_precision"] != "month") | frame["date_start"].str.endswith("-01"), "a month starts on its first day", frame)
+    _require((frame["date_precision"] != "year") | frame["date_start"].str.endswith("-01-01"), "a year starts on 1 January", frame)
     has_end = frame["date_end"].notna()
     _require(~has_end | (frame["date_end"] >= frame["date_start"]), "date_end before date_start", frame)
     _require(frame["sentence"].str.len() > 0, "every event needs its evidence sentence", frame)

@@ -496,7 +496,7 @@ def decode_query(params: Mapping[str, str | Sequence[str]], available: Choices) 
         split = key != "doc"  # hand-written links may say pair=LAO-VNM,MNG-VNM
         return [v.strip() for item in items for v in (item.split(",") if split else [item]) if v.strip()]
 
-    def known(key: str, found: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
+    def known(found: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
         kept = []
         for value in found:
             if value in allowed:
@@ -508,14 +508,14 @@ def decode_query(params: Mapping[str, str | Sequence[str]], available: Choices) 
     pairs = ["-".join(sorted(p.upper().split("-", 1))) if "-" in p else p for p in values("pair")]
     country = [c.upper() for c in values("country")][-1:]
     filters = Filters(
-        pairs=known("pair", pairs, available.pairs, "pair"),
-        country=next(iter(known("country", country, available.countries, "country")), None),
-        types=known("type", [t.lower() for t in values("type")], EVENT_TYPES, "event type"),
+        pairs=known(pairs, available.pairs, "pair"),
+        country=next(iter(known(country, available.countries, "country")), None),
+        types=known([t.lower() for t in values("type")], EVENT_TYPES, "event type"),
         date_from=_date_param(values("from"), "from", notes),
         date_to=_date_param(values("to"), "to", notes),
-        statuses=known("status", [s.lower() for s in values("status")], STATUSES, "status"),
-        languages=known("lang", [v.lower() for v in values("lang")], available.languages, "language"),
-        docs=known("doc", values("doc"), available.docs, "document"),
+        statuses=known([s.lower() for s in values("status")], STATUSES, "status"),
+        languages=known([v.lower() for v in values("lang")], available.languages, "language"),
+        docs=known(values("doc"), available.docs, "document"),
         include_undated=(values("undated") or ["1"])[-1].lower() not in ("0", "false", "no", "hide"),
     )
     return filters, notes
@@ -531,9 +531,12 @@ def _date_param(found: list[str], key: str, notes: list[str]) -> date | None:
         return None
 
 
+_PLURALS = {"visit": "visits", "meeting": "meetings", "signing": "signings", "aid": "aid events"}
+
+
 def describe(filters: Filters) -> str:
     """The filter in words: 'planned visits for Laos – Vietnam in 2019'."""
-    what = " or ".join(f"{t}s" for t in filters.types) if filters.types else "events"
+    what = " or ".join(_PLURALS.get(t, t) for t in filters.types) if filters.types else "events"
     if len(filters.statuses) == 1:
         what = f"{filters.statuses[0]} {what}"
     parts = [what]
@@ -631,7 +634,7 @@ class Headline:
 
 
 def headline(events: pd.DataFrame) -> Headline:
-    """The four figures above everything: events, pairs, documents, date span."""
+    """The figures above everything: events, pairs, documents, date span, undated events."""
     starts = events["_start"].dropna()
     return Headline(
         events=len(events),
@@ -864,11 +867,11 @@ def table_view(events: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.DataFrame:
             "when": [row_date_label(row) for row in shown[["_start", "_end", "date_end", "date_precision"]].to_dict("records")],
             "type": shown["event_type"].map(TYPE_LABELS),
             "direction": direction(shown),
+            "sentence": shown["sentence"],
             "status": shown["status"],
             "location": shown["location"],
             "amount": shown["amount"],
             "currency": shown["currency"],
-            "sentence": shown["sentence"],
             "count": shown["count"],
             "pair": shown["_label"],
             "language": shown["language"],

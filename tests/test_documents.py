@@ -107,11 +107,6 @@ def test_cp1252_only_characters_are_decoded(tmp_path):
     assert "d’euros" in loaded.text and "€" in loaded.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="charset_normalizer ranks cp1250 above cp1252 for French with a capital accented letter, "
-    "and documents.decode takes its first guess: 'À' becomes 'Ŕ'",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -229,11 +224,6 @@ def test_binary_content_with_a_text_extension_is_rejected(tmp_path):
     assert "NUL" in doc["reason"] or "binary" in doc["reason"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents._utf16_without_bom accepts any data whose even or odd bytes are 30% NUL, so binary files "
-    "(a database, packed integers) with a text extension are decoded as UTF-16 gibberish instead of being rejected",
-)
 @pytest.mark.parametrize(
     "data",
     [
@@ -345,11 +335,6 @@ def test_files_and_folders_together(tmp_path):
     assert list(result.documents["doc_id"]) == ["a.txt", "sub/b.txt", "c.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two inputs with the same relative name (a/news.txt and b/news.txt) get the same doc_id and event_id, "
-    "so events_frame raises SchemaError and the whole run fails",
-)
 def test_two_inputs_with_the_same_name_are_both_kept(tmp_path):
     first = write(tmp_path / "2023" / "news.txt", ARTICLE)
     second = write(tmp_path / "2024" / "news.txt", ARTICLE)

@@ -235,11 +235,6 @@ def test_validate_documents_checks_a_frame_built_elsewhere():
         validate_documents(frame)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate_events checks date_start's form only: date_end is never checked as an ISO date, "
-    "impossible dates pass the regex, and month/year precision is not held to the first day",
-)
 @pytest.mark.parametrize(
     "row",
     [
