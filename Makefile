@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# the dashboard on the bundled seeds; other data: make run DATA=path/to/articles-or-events.csv
 run: setup
-	$(VENV)/bin/relations extract seeds/ --output artifacts/seeds-events.csv --documents artifacts/seeds-documents.csv
+	$(VENV)/bin/streamlit run dashboard.py --server.headless true --browser.gatherUsageStats false $(if $(DATA),-- --data "$(DATA)")
 
 # Debian's Chromium for the browser tests: Playwright drives it, nothing is downloaded
 browser:
@@ -35,6 +36,7 @@ test: setup browser lint
 
 bench: setup
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

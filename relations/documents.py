@@ -8,6 +8,7 @@ unreadable encoding, too large. Nothing is dropped silently.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -158,10 +159,8 @@ def _best_single_byte(data: bytes) -> str | None:
     from .language import confidence
 
     readings = [str(m) for m in list(from_bytes(data))[:4]]
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         readings.append(data.decode("cp1252"))
-    except UnicodeDecodeError:
-        pass
     readings = [r for r in dict.fromkeys(readings) if r.count("\ufffd") <= len(r) / 100]
     return max(readings, key=confidence, default=None)
 
