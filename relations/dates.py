@@ -583,8 +583,12 @@ _FOOTER_LINES = 3
 _MAX_OTHER_WORDS = 5
 
 
-def published_date(text: str, lex: Lexicon) -> Published | None:
-    """The document's own date: a dateline or a line that is mostly a date."""
+def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = None) -> Published | None:
+    """The document's own date: a dateline or a line that is mostly a date.
+
+    ``mentions`` is the document's scan, when the caller already has it.
+    """
+    mentions = resolve(scan(text, lex) if mentions is None else mentions, None)
     markers = re.compile(r"(?:^|\W)(?:" + _alt([*lex.data.get("dates", {}).get("published_markers", []), "date"]) + r")\W", re.IGNORECASE)
     lines = []
     pos = 0
@@ -594,10 +598,14 @@ def published_date(text: str, lex: Lexicon) -> Published | None:
         pos += len(line) + 1
     header = lines[:_HEADER_LINES]
     footer = lines[-_FOOTER_LINES:] if len(lines) > _HEADER_LINES else []
-    latest_event = _latest_explicit_day(text, lex)
+    days = [m.value.start for m in mentions if m.explicit and m.day and m.value.start]
+    latest_event = max(days) if days else None
     for offset, line in header + footer:
         window = line[:160]
-        found = _line_date(window, lex, latest_event)
+        inside = [
+            replace(m, start=m.start - offset, end=m.end - offset) for m in mentions if offset <= m.start and m.end <= offset + len(window)
+        ]
+        found = _line_date(window, lex, latest_event, inside)
         if not found:
             continue
         value, s, e = found
@@ -606,29 +614,28 @@ def published_date(text: str, lex: Lexicon) -> Published | None:
         marked = markers.search(window[: s + 1]) is not None
         if marked or (len(words) <= _MAX_OTHER_WORDS and len(window.strip()) < 80):
             return Published(value, offset + s, offset + e)
-    return _dateline_date(text, lex, header)
+    return _dateline_date(text, header, mentions)
 
 
-def _dateline_date(text: str, lex: Lexicon, header: list[tuple[int, str]]) -> Published | None:
+def _dateline_date(text: str, header: list[tuple[int, str]], mentions: list[Mention]) -> Published | None:
     """'Hanoi, 17 December (VNA) –': the year, if missing, from the text's own dates."""
     if not header:
         return None
     limit = header[min(2, len(header) - 1)][0] + len(header[min(2, len(header) - 1)][1])
-    mentions = resolve(scan(text, lex), None)
     for m in mentions:
         if m.start < limit and m.kind == "absolute" and m.day is not None and is_dateline(text, m) and m.value.known:
             return Published(DateValue(m.value.start, None, "day"), m.start, m.end)
     return None
 
 
-def _line_date(line: str, lex: Lexicon, latest: date | None) -> tuple[DateValue, int, int] | None:
+def _line_date(line: str, lex: Lexicon, latest: date | None, mentions: list[Mention]) -> tuple[DateValue, int, int] | None:
     for m in _NUMERIC.finditer(line):
         readings = numeric_readings(int(m.group(1)), int(m.group(3)), int(m.group(4)), lex)
         # where the text gives dated events, the publication cannot precede them
         plausible = [r for r in readings if latest is None or r >= latest] or readings
         if plausible:
             return DateValue(plausible[0], None, "day"), m.start(), m.end()
-    for m in scan(line, lex):
+    for m in mentions:
         if m.explicit:
             v = _value_of(m, m.year)
             if v.known and v.precision in ("day", "month"):
@@ -661,8 +668,3 @@ def _long_tail(line: str, code: str) -> date | None:
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed.date() if parsed else None
-
-
-def _latest_explicit_day(text: str, lex: Lexicon) -> date | None:
-    days = [m.value.start for m in resolve([m for m in scan(text, lex) if m.explicit and m.day], None) if m.value.start]
-    return max(days) if days else None

@@ -100,13 +100,13 @@ class Document:
         return None
 
 
-def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mod.Published | None) -> Document:
+def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mod.Published | None, mentions: list[Mention]) -> Document:
     """Gather the document-wide facts: dates resolved, countries, money.
 
     The publication date and datelines date the report, not its events.
     """
     bounds = [(s.start, s.end) for s in sentences]
-    mentions = dates_mod.with_tense(text, dates_mod.scan(text, lex), lex, bounds)
+    mentions = dates_mod.with_tense(text, mentions, lex, bounds)
     mentions = dates_mod.resolve(mentions, published.value if published else None, text)
     mentions = [
         m

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import documents, events, language, sentences
-from .dates import published_date
+from . import dates, documents, events, language, sentences
 from .lexicon import lexicon, supported_languages
 from .schema import documents_frame, events_frame
 
@@ -90,10 +89,11 @@ def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -
 
 def _events(doc_id: str, text: str, code: str) -> tuple[list[dict], str | None]:
     lex = lexicon(code)
-    found = published_date(text, lex)
+    mentions = dates.scan(text, lex)
+    found = dates.published_date(text, lex, mentions)
     published = found.value if found else None
     split = sentences.split(text, lex)
-    doc = events.read(text, lex, split, found)
+    doc = events.read(text, lex, split, found, mentions)
     rows = []
     for e in events.extract_events(doc):
         start, end = e.value.iso()
