@@ -122,11 +122,16 @@ def _trie_regex(phrases: Iterable[str]) -> str:
     return build(trie)
 
 
-# A phrase starting with a letter must start a word; one starting with a symbol
-# may follow a number ("10 M€"). A phrase may not run into a letter after a
-# letter or a digit after a digit, but a symbol may touch a number ("Rp5").
-_BEFORE = r"(?:(?=\w)(?<!\w)|(?!\w))"
+# A phrase starting with a letter must start a word (``\b`` also lets the regex
+# engine skip ahead fast); one starting with a symbol may follow a number
+# ("10 M€"). A phrase may not run into a letter after a letter or a digit after
+# a digit, but a symbol may touch a number ("Rp5").
+_WORD_START = r"\b"
 _AFTER = r"(?!(?<=\d)\d)(?!(?<=[^\W\d_])[^\W\d_])"
+
+
+def _starts_a_word(phrase: str) -> bool:
+    return phrase.startswith("*") or bool(re.match(r"\w", phrase))
 
 
 @dataclass(frozen=True)
@@ -155,11 +160,11 @@ class PhraseMatcher(Generic[T]):
             (folded_cs if exact_case or is_exact_case(phrase) else folded_ci).append(phrase)
         self._regexes = []
         for group, flags in ((folded_ci, re.IGNORECASE), (folded_cs, 0)):
-            if group:
-                # a word character must not run on before or after a phrase; the
-                # look-arounds only bite where the phrase itself begins/ends in one
-                body = _trie_regex(group)
-                self._regexes.append(re.compile(_BEFORE + "(?:" + body + ")" + _AFTER, flags))
+            words = [p for p in group if _starts_a_word(p)]
+            symbols = [p for p in group if not _starts_a_word(p)]
+            for part, before in ((words, _WORD_START), (symbols, "")):
+                if part:
+                    self._regexes.append(re.compile(before + "(?:" + _trie_regex(part) + ")" + _AFTER, flags))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
 
     def __bool__(self) -> bool:

@@ -256,12 +256,22 @@ def make_dataset(extraction: Extraction | pd.DataFrame, source: Source) -> Datas
 
 def load(source: Source) -> Dataset:
     """Parse the articles, or read the events file, into a dataset."""
-    if source.kind == "events":
-        return make_dataset(read_events_file(source.path), source)
+    return _LOADERS[source.kind](source)
+
+
+def _load_articles(source: Source) -> Dataset:
     result = parse(source.path)
     if result.documents.empty:
         raise DataError(f"There are no documents in {source.path}.")
     return make_dataset(result, source)
+
+
+def _load_events_file(source: Source) -> Dataset:
+    return make_dataset(read_events_file(source.path), source)
+
+
+# one loader per kind of source; a Parquet store plugs in here (and in ``source_for``)
+_LOADERS = {"articles": _load_articles, "events": _load_events_file}
 
 
 def document_text(source: Source, doc_id: str) -> str | None:
