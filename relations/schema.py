@@ -91,8 +91,9 @@ def validate_events(frame: pd.DataFrame) -> None:
     for col in ("country_a", "country_b"):
         _require(frame[col].str.fullmatch(r"[A-Z]{3}"), f"{col} is not ISO alpha-3", frame)
     _require(frame["country_a"] != frame["country_b"], "an event needs two different countries", frame)
-    expected_pair = ["-".join(sorted((a, b))) for a, b in zip(frame["country_a"], frame["country_b"], strict=True)]
-    _require(frame["pair"] == pd.Series(expected_pair, index=frame.index, dtype="string"), "pair is not the sorted codes", frame)
+    a, b = frame["country_a"], frame["country_b"]
+    expected_pair = (a.where(a < b, b) + "-" + b.where(a < b, a)).astype("string")
+    _require(frame["pair"] == expected_pair, "pair is not the sorted codes", frame)
     undated = frame["date_precision"] == "unknown"
     _require(frame["date_start"].isna() == undated, "date_start must be empty exactly when precision is unknown", frame)
     for col in ("date_start", "date_end"):

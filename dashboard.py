@@ -1,0 +1,452 @@
+"""The relations dashboard: `streamlit run dashboard.py [-- --data PATH]`.
+
+Layout and widgets only; what is shown is computed in ``relations/views.py``.
+Data: a folder of articles or an events file from `--data` or RELATIONS_DATA,
+by default the bundled seeds; uploads in the sidebar are added to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from relations import views
+from relations.documents import from_bytes
+from relations.extract import DocumentResult, parse_bytes
+from relations.output import to_csv_bytes
+from relations.schema import EVENT_TYPES, STATUSES
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+# the date pickers must reach any year an article may name, not only the last ten
+DATE_BOUNDS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
+WIDGET_DEFAULTS = {
+    "pairs": [],
+    "country": None,
+    "types": [],
+    "date_from": None,
+    "date_to": None,
+    "statuses": [],
+    "languages": [],
+    "docs": [],
+    "undated": True,
+}
+
+
+# --------------------------------------------------------------------------- cached work
+# Parsing is keyed on content hashes: a filter change reruns the script, never the parser.
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def content_key(path: str, kind: str, signature: tuple) -> str:
+    # the signature (names, sizes, times) is cheap; hashing the bytes happens only when it changes
+    return views.fingerprint(views.Source(Path(path), kind))
+
+
+@st.cache_resource(show_spinner="Reading the articles…", max_entries=4)
+def base_dataset(path: str, kind: str, key: str) -> views.Dataset:
+    # a resource, not data: a million-row frame is shared, not unpickled on every rerun
+    return views.load(views.Source(Path(path), kind))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def upload_members(keys: tuple[tuple[str, str], ...], _uploads: tuple[views.Upload, ...]) -> list[views.Member]:
+    return views.expand_uploads(_uploads)
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def parse_member(doc_id: str, digest: str, _member: views.Member) -> DocumentResult:
+    return parse_bytes(doc_id, _member.data, _member.suffix)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def with_uploads(base_key: str, upload_keys: tuple, _base: views.Dataset, _results: tuple[DocumentResult, ...]) -> views.Dataset:
+    return views.combine(_base, _results)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def base_text(path: str, kind: str, key: str, doc_id: str) -> str | None:
+    return views.document_text(views.Source(Path(path), kind), doc_id)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def load_base() -> tuple[views.Dataset, str]:
+    try:
+        source = views.source_for(views.environment_data_path(SEEDS))
+        key = content_key(str(source.path), source.kind, views.signature(source))
+        return base_dataset(str(source.path), source.kind, key), key
+    except views.DataError as err:
+        st.error(str(err))
+        st.stop()
+
+
+def upload_section() -> tuple[list[views.Member], list[DocumentResult]]:
+    st.header("Add articles")
+    files = st.file_uploader(
+        "Articles (.txt, .md, .html) or a .zip of them",
+        type=[s.lstrip(".") for s in views.UPLOAD_SUFFIXES],
+        accept_multiple_files=True,
+        key="uploads",
+        help="Read in memory and added to the view; nothing is stored.",
+    )
+    if not files:
+        return [], []
+    uploads = tuple(views.Upload(f.name, f.getvalue()) for f in files)
+    members = upload_members(tuple((u.name, views.digest(u.data)) for u in uploads), uploads)
+    bar = st.progress(0.0, text="Parsing the uploads…")
+    results = []
+    for i, member in enumerate(members, 1):
+        results.append(parse_member(member.doc_id, member.digest, member) if member.data is not None else views.rejected(member))
+        bar.progress(i / len(members), text=f"Parsed {i} of {len(members)}: {views.md_escape(member.doc_id)}")
+    bar.empty()
+    report_uploads(results)
+    return members, results
+
+
+def report_uploads(results: list[DocumentResult]) -> None:
+    parsed = [r for r in results if r.document["status"] == "parsed"]
+    if parsed:
+        n_events = sum(len(r.events) for r in parsed)
+        st.success(f"{len(parsed)} of {len(results)} uploaded document(s) added: {n_events} event(s).")
+    for result in results:
+        doc = result.document
+        if doc["status"] == "parsed":
+            continue
+        verdict = "not added" if doc["status"] == "rejected" else "no events"
+        line = f"**{views.md_escape(doc['doc_id'])}** — {verdict}: {views.md_escape(str(doc['reason']))}"
+        (st.warning if doc["status"] == "rejected" else st.info)(line)
+
+
+# --------------------------------------------------------------------------- filters and the URL
+
+
+def current_query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}  # noqa: SIM118 - a proxy, not a dict
+
+
+def widget_values(filters: views.Filters) -> dict:
+    return {
+        "pairs": list(filters.pairs),
+        "country": filters.country,
+        "types": list(filters.types),
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "statuses": list(filters.statuses),
+        "languages": list(filters.languages),
+        "docs": list(filters.docs),
+        "undated": filters.include_undated,
+    }
+
+
+def filters_from_widgets() -> views.Filters:
+    state = st.session_state
+    return views.Filters(
+        pairs=tuple(state["pairs"]),
+        country=state["country"],
+        types=tuple(state["types"] or ()),
+        date_from=state["date_from"],
+        date_to=state["date_to"],
+        statuses=tuple(state["statuses"] or ()),
+        languages=tuple(state["languages"]),
+        docs=tuple(state["docs"]),
+        include_undated=bool(state["undated"]),
+    )
+
+
+def prepare_widget_state(available: views.Choices) -> None:
+    """First run: the filters come from the URL. Every run: no widget holds a value the data lacks."""
+    if "_url_notes" not in st.session_state:
+        filters, notes = views.decode_query(current_query(), available)
+        st.session_state.update(widget_values(filters))
+        st.session_state["_url_notes"] = notes
+    for key, default in WIDGET_DEFAULTS.items():
+        st.session_state.setdefault(key, default)
+    for key, options in (("pairs", available.pairs), ("languages", available.languages), ("docs", available.docs)):
+        kept = [v for v in st.session_state[key] if v in options]
+        if kept != st.session_state[key]:
+            st.session_state[key] = kept
+    if st.session_state["country"] not in (None, *available.countries):
+        st.session_state["country"] = None
+
+
+def clear_filters() -> None:
+    st.session_state.update(WIDGET_DEFAULTS)
+
+
+def filter_section(available: views.Choices) -> views.Filters:
+    prepare_widget_state(available)
+    st.header("Filters")
+    for note in st.session_state["_url_notes"]:
+        st.caption(f"Ignored from the link: {views.md_escape(note)}")
+    st.multiselect(
+        "Country pair",
+        available.pairs,
+        format_func=views.pair_label,
+        key="pairs",
+        placeholder="All pairs — type a country to search",
+    )
+    st.selectbox(
+        "All pairs of one country",
+        available.countries,
+        format_func=views.country_name,
+        key="country",
+        index=None,
+        placeholder="Any country",
+    )
+    st.pills("Event types", EVENT_TYPES, selection_mode="multi", format_func=views.type_label, key="types", help="None chosen: all types.")
+    left, right = st.columns(2)
+    left.date_input("From", value=None, key="date_from", format="YYYY-MM-DD", **DATE_BOUNDS)
+    right.date_input("To", value=None, key="date_to", format="YYYY-MM-DD", **DATE_BOUNDS)
+    st.pills("Status", STATUSES, selection_mode="multi", format_func=views.STATUS_LABELS.get, key="statuses", help="None chosen: both.")
+    st.multiselect("Language", available.languages, format_func=views.language_name, key="languages", placeholder="All languages")
+    st.multiselect("Source document", available.docs, key="docs", placeholder="All documents")
+    st.checkbox("Include undated events", key="undated")
+    st.button("Clear filters", on_click=clear_filters)
+    filters = filters_from_widgets()
+    target = views.encode_query(filters)
+    if current_query() != target:  # the URL always tells the view, so it can be bookmarked
+        st.query_params.from_dict(target)
+    return filters
+
+
+# --------------------------------------------------------------------------- main area
+
+
+def headline_section(events: pd.DataFrame, filters: views.Filters) -> None:
+    figures = views.headline(events)
+    columns = st.columns([1, 1, 1, 2.4, 1])
+    columns[0].metric("Events", f"{figures.events:,}")
+    columns[1].metric("Pairs", f"{figures.pairs:,}")
+    columns[2].metric("Documents", f"{figures.documents:,}")
+    columns[3].metric("Date span", figures.span)
+    columns[4].metric("Undated", f"{figures.undated:,}")
+    # the words carry values from the data (languages, names): shown literally, never as markdown
+    st.caption(f"Showing {views.md_escape(views.describe(filters)) if filters != views.Filters() else 'all events'}.")
+
+
+def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.Filters) -> None:
+    # the CSV is built when clicked, not on every rerun: at a million rows that takes seconds
+    name = "-".join(filters.pairs) if len(filters.pairs) == 1 else "filtered"
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Download CSV",
+        data=lambda: to_csv_bytes(views.export(events)),
+        file_name=f"relations-events-{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help=f"The {len(events):,} events the filters show.",
+        key="download_filtered",
+    )
+    middle.download_button(
+        "Download full table",
+        data=lambda: to_csv_bytes(views.export(data.events)),
+        file_name="relations-events-all.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help=f"All {len(data.events):,} events, whatever the filters.",
+        key="download_all",
+    )
+    has_report = data.documents is not None
+    right.download_button(
+        "Download documents report",
+        data=(lambda: to_csv_bytes(data.documents)) if has_report else b"",
+        file_name="relations-documents.csv",
+        mime="text/csv",
+        on_click="ignore",
+        disabled=not has_report,
+        help="Every input with its status and the reason for each rejection." if has_report else "An events file has no documents report.",
+        key="download_documents",
+    )
+
+
+def timeline_tab(events: pd.DataFrame, filters: views.Filters) -> list[str]:
+    """The timeline and the undated events beside it; returns the clicked event ids."""
+    chart, side = st.columns([3, 2])
+    clicked: list[str] = []
+    with chart:
+        if events["_start"].notna().any():
+            selection = st.plotly_chart(
+                views.timeline_figure(events), key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False}
+            )
+            clicked = [_point_id(p) for p in selection.selection.points if _point_id(p)]
+            st.caption("Click an event to read its evidence below. Hollow and hatched: planned.")
+        else:
+            st.info(f"{views.md_escape(views.empty_message(filters, dated=True))} The undated ones are listed at the right.")
+    with side:
+        st.subheader("Undated")
+        undated = views.undated_view(events)
+        if undated.empty:
+            st.caption("No undated events in this view.")
+        else:
+            st.dataframe(
+                undated,
+                hide_index=True,
+                placeholder="",
+                row_height=96,
+                column_order=["type", "direction", "sentence"],
+                column_config={"sentence": st.column_config.TextColumn("evidence sentence", width="large")},
+            )
+    return clicked
+
+
+def _point_id(point: dict) -> str | None:
+    data = point.get("customdata")
+    data = data[0] if isinstance(data, list) and data else data
+    return data if isinstance(data, str) else None
+
+
+def pairs_tab(events: pd.DataFrame) -> None:
+    st.subheader("Per pair")
+    st.dataframe(
+        views.pair_summary(events),
+        hide_index=True,
+        column_config={
+            "pair": st.column_config.TextColumn("pair", pinned=True),
+            "first": st.column_config.DateColumn("first event", format="D MMM YYYY"),
+            "last": st.column_config.DateColumn("last event", format="D MMM YYYY"),
+            "visits each way": st.column_config.TextColumn("visits each way", width="large"),
+            "aid each way": st.column_config.TextColumn("aid each way", width="large"),
+        },
+    )
+    st.caption("Click a column header to sort.")
+    st.subheader("Activity over time")
+    freq = st.segmented_control("Per", ["M", "Q"], format_func={"M": "month", "Q": "quarter"}.get, key="period", default="M") or "M"
+    table = views.activity(events, freq)
+    if table.empty:
+        st.caption("No dated events to count.")
+    else:
+        st.plotly_chart(views.activity_figure(table, freq), key="activity", config={"displaylogo": False})
+
+
+def events_tab(events: pd.DataFrame) -> list[str]:
+    """The events table; returns the id of the row chosen in it."""
+    table = views.table_view(events)
+    if len(events) > len(table):
+        st.caption(f"The first {len(table):,} of {len(events):,} events by date; the CSV download has them all.")
+    selection = st.dataframe(
+        table,
+        hide_index=True,
+        key="events_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=560,
+        row_height=76,  # above 4rem, streamlit wraps long text
+        placeholder="",
+        column_order=[c for c in table.columns if c != "event_id"],
+        column_config={
+            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", help="The first day; sort by it."),
+            "when": st.column_config.TextColumn("when", help="The date as precisely as the text gives it."),
+            "amount": st.column_config.NumberColumn("amount", format="localized"),
+            "count": st.column_config.NumberColumn("documents signed", format="%d"),
+            "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+        },
+    )
+    return [table["event_id"].iloc[i] for i in selection.selection.rows if i < len(table)]
+
+
+def documents_tab(data: views.Dataset) -> None:
+    if data.documents is None:
+        st.info("The data is an events file: it has no documents report, and no document text to show evidence in.")
+        return
+    counts = data.documents["status"].value_counts()
+    st.caption(" · ".join(f"{counts.get(s, 0):,} {s}" for s in ("parsed", "empty", "rejected")))
+    st.dataframe(
+        views.documents_view(data.documents),
+        hide_index=True,
+        placeholder="",
+        column_config={
+            "n_events": st.column_config.NumberColumn("events found"),
+            "reason": st.column_config.TextColumn("reason", width="large"),
+        },
+    )
+
+
+def remember_clicks(source: str, ids: list[str]) -> None:
+    """A new click on the chart or the table chooses the event whose evidence is shown."""
+    seen_key = f"_seen_{source}"
+    if ids and ids != st.session_state.get(seen_key):
+        st.session_state["evidence"] = ids[0]
+    st.session_state[seen_key] = ids
+
+
+def evidence_section(events: pd.DataFrame, text_for: Callable[[str], str | None]) -> None:
+    st.subheader("Evidence")
+    if st.session_state.get("evidence") not in set(events["event_id"]):
+        st.session_state["evidence"] = None
+    labels = views.evidence_choices(events, st.session_state["evidence"])
+    chosen = st.selectbox(
+        "Event",
+        list(labels),
+        format_func=labels.get,
+        key="evidence",
+        index=None,
+        placeholder="Click an event on the timeline or a row in the Events tab, or pick one here",
+    )
+    if chosen is None:
+        return
+    row = events.loc[events["event_id"] == chosen].iloc[0].to_dict()
+    text = text_for(row["doc_id"])
+    span = views.evidence_span(text, row["sentence"], int(row["char_start"]), int(row["char_end"])) if text else None
+    if span is None:
+        st.html(views.event_heading(row) + views.evidence_html(row["sentence"], 0, len(row["sentence"])))
+        why = "an events file has no document texts" if text is None else "the document no longer holds it (changed since?)"
+        st.caption(f"Showing the evidence sentence alone: {why}.")
+        return
+    st.html(views.event_heading(row) + views.evidence_html(text, *span, context=600))
+    with st.expander("The whole document"):
+        st.html(views.evidence_html(text, *span))
+
+
+def text_lookup(base: views.Dataset, base_key: str, members: list[views.Member]) -> Callable[[str], str | None]:
+    """The document text of an event: from the upload's bytes, or from the data folder."""
+    uploaded = {m.doc_id: m for m in members if m.data is not None}
+
+    def text_for(doc_id: str) -> str | None:
+        if doc_id in uploaded:
+            return from_bytes(doc_id, uploaded[doc_id].data, uploaded[doc_id].suffix).text
+        return base_text(str(base.source.path), base.source.kind, base_key, doc_id)
+
+    return text_for
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    st.set_page_config(page_title="relations — bilateral events", layout="wide")
+    st.title("Bilateral relations")
+    base, base_key = load_base()
+    filter_box = st.sidebar.container()
+    with st.sidebar:
+        members, results = upload_section()
+    upload_key = tuple((m.doc_id, m.digest, m.reason) for m in members)
+    data = with_uploads(base_key, upload_key, base, tuple(results)) if results else base
+    st.caption(f"Data: {views.md_escape(str(base.source.path))}" + (f" and {len(results)} uploaded document(s)" if results else ""))
+    with filter_box:
+        filters = filter_section(data.choices)
+    events = views.apply_filters(data.events, filters)
+
+    headline_section(events, filters)
+    download_section(events, data, filters)
+    if events.empty:
+        st.info(views.md_escape(views.empty_message(filters)))
+    timeline, pairs, table, docs = st.tabs(["Timeline", "Per pair", "Events", "Documents"])
+    if not events.empty:
+        with timeline:
+            remember_clicks("timeline", timeline_tab(events, filters))
+        with pairs:
+            pairs_tab(events)
+        with table:
+            remember_clicks("table", events_tab(events))
+    with docs:
+        documents_tab(data)
+    if not events.empty:
+        evidence_section(events, text_lookup(base, base_key, members))
+
+
+main()

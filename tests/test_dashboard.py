@@ -1,0 +1,246 @@
+"""The dashboard's app logic, run by streamlit's AppTest: what a user sees after each action."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest, app_test
+
+import relations
+from relations import output, views
+from relations.schema import EVENT_COLUMNS
+
+APP = Path(__file__).resolve().parents[1] / "dashboard.py"
+NEW_ARTICLE = b"""HANOI, March 14, 2025 - Cambodian Prime Minister Hun Manet paid an official visit to Vietnam \
+from March 12 to March 13, 2025, at the invitation of Vietnamese Prime Minister Pham Minh Chinh.
+
+During the visit, the two prime ministers held talks in Hanoi on March 12 <img src=x onerror=alert(1)>.
+"""
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir) -> relations.Extraction:
+    return relations.parse(seeds_dir)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The files behind the download buttons: file id -> the function that makes them on click."""
+    made: dict = {}
+
+    class Recording(MediaFileManager):
+        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+            file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kwargs)
+            made[file_id] = data_callable
+            return file_id
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+    return made
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.delenv("RELATIONS_DATA", raising=False)
+    monkeypatch.setattr(sys, "argv", ["dashboard.py"])  # pytest's own arguments are not the app's
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of escaped markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    return at
+
+
+def events_table(at: AppTest) -> pd.DataFrame:
+    (table,) = [d.value for d in at.dataframe if "when" in d.value.columns]
+    return table
+
+
+def documents_table(at: AppTest) -> pd.DataFrame:
+    (table,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
+    return table
+
+
+def metric(at: AppTest, label: str) -> str:
+    (value,) = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def download(at: AppTest, made: dict, key: str) -> pd.DataFrame:
+    data = made[at.download_button(key=key).proto.deferred_file_id]()
+    return pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
+
+
+def choose_pair(at: AppTest, label: str, code: str) -> AppTest:
+    pairs = at.multiselect(key="pairs")
+    assert label in pairs.options
+    pairs.set_value([code])
+    return run(at)
+
+
+def test_default_load_shows_the_seeds_events(app, seeds):
+    run(app)
+    assert metric(app, "Events") == f"{len(seeds.events):,}"
+    assert metric(app, "Pairs") == str(seeds.events["pair"].nunique())
+    assert set(events_table(app)["event_id"]) == set(seeds.events["event_id"])
+    assert set(documents_table(app)["doc_id"]) == set(seeds.documents["doc_id"])
+    assert not app.error
+    assert "Mongolia – Vietnam" in app.multiselect(key="pairs").options
+
+
+def test_choosing_mongolia_vietnam_leaves_only_that_pair(app, seeds):
+    choose_pair(run(app), "Mongolia – Vietnam", "MNG-VNM")
+    table = events_table(app)
+    assert set(table["pair"]) == {"Mongolia – Vietnam"}
+    expected = seeds.events[seeds.events["pair"] == "MNG-VNM"]
+    assert set(table["event_id"]) == set(expected["event_id"])
+    visit = table[(table["type"] == "Visit") & (table["date"] == pd.Timestamp("2024-09-30"))]
+    assert len(visit) == 1 and visit["when"].iloc[0].startswith("30 September 2024")
+    assert visit["direction"].iloc[0] == "Vietnam → Mongolia"
+    timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
+    drawn = [t for t in timeline["data"] if t["name"] == "Visit" and visit["event_id"].iloc[0] in t["customdata"]]
+    assert drawn, "the visit is on the timeline"
+    assert drawn[0]["y"] == ["Visit"], "one pair: a lane per event type"
+    assert app.query_params["pair"] == "MNG-VNM", "the URL tells the view"
+
+
+def test_download_holds_exactly_the_filtered_rows(app, seeds, downloads):
+    choose_pair(run(app), "Mongolia – Vietnam", "MNG-VNM")
+    app.pills(key="types").set_value(["visit", "aid"])
+    run(app)
+    events = seeds.events
+    expected = events[(events["pair"] == "MNG-VNM") & events["event_type"].isin(["visit", "aid"])]
+    csv = download(app, downloads, "download_filtered")
+    assert list(csv.columns) == list(EVENT_COLUMNS)
+    assert sorted(csv["event_id"]) == sorted(expected["event_id"])
+    assert len(csv) == len(expected) == len(events_table(app))
+    assert sorted(download(app, downloads, "download_all")["event_id"]) == sorted(events["event_id"])
+    assert sorted(download(app, downloads, "download_documents")["doc_id"]) == sorted(seeds.documents["doc_id"])
+
+
+def test_query_parameters_restore_filters(app, seeds):
+    app.query_params.update({"pair": "MNG-VNM", "type": ["visit"], "undated": "0"})
+    run(app)
+    assert app.multiselect(key="pairs").value == ["MNG-VNM"]
+    assert app.pills(key="types").value == ["visit"]
+    assert app.checkbox(key="undated").value is False
+    events = seeds.events
+    expected = events[(events["pair"] == "MNG-VNM") & (events["event_type"] == "visit") & events["date_start"].notna()]
+    assert set(events_table(app)["event_id"]) == set(expected["event_id"])
+    assert app.query_params == {"pair": "MNG-VNM", "type": "visit", "undated": "0"}
+
+
+def test_a_link_with_values_the_data_lacks_is_explained(app, seeds):
+    app.query_params.update({"pair": "XXX-YYY", "from": "yesterday"})
+    run(app)
+    notes = " ".join(plain(c.value) for c in app.caption)
+    assert "Ignored from the link" in notes and "XXX" in notes and "yesterday" in notes
+    assert metric(app, "Events") == f"{len(seeds.events):,}"
+
+
+def test_an_empty_view_says_so_in_words(app):
+    app.query_params.update({"pair": "LAO-VNM", "from": "2019-01-01", "to": "2019-12-31", "undated": "0"})
+    run(app)
+    assert "No events for Laos – Vietnam in 2019." in [plain(i.value) for i in app.info]
+    assert metric(app, "Events") == "0"
+
+
+def test_an_upload_of_a_new_article_adds_its_events(app, seeds):
+    expected = relations.parse_bytes("upload/cambodia.txt", NEW_ARTICLE)
+    assert expected.events, "the new article must yield events for this test to mean anything"
+    run(app).file_uploader(key="uploads").upload("cambodia.txt", NEW_ARTICLE, "text/plain")
+    run(app)
+    assert metric(app, "Events") == f"{len(seeds.events) + len(expected.events):,}"
+    assert {e["event_id"] for e in expected.events} <= set(events_table(app)["event_id"])
+    assert "Cambodia – Vietnam" in app.multiselect(key="pairs").options
+    assert "upload/cambodia.txt" in set(documents_table(app)["doc_id"])
+    assert any("1 of 1 uploaded document(s) added" in s.value for s in app.success)
+
+
+def zip_of(*members: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_rejected_uploads_are_explained(app, seeds):
+    uploader = run(app).file_uploader(key="uploads")
+    uploader.upload("report.txt", b"%PDF-1.7 binary", "text/plain")
+    uploader.upload("![x](http://evil.example/p.png).txt", b"%PDF-1.5 other", "text/plain")
+    uploader.upload("bundle.zip", zip_of(("../../etc/cron.txt", b"x"), ("ok.txt", NEW_ARTICLE)), "application/zip")
+    run(app)
+    warnings = " ".join(plain(w.value) for w in app.warning)
+    assert "report" in warnings and "PDF document" in warnings
+    assert "cron" in warnings and "leads out of the archive" in warnings
+    assert "![x](http://evil.example/p.png).txt" in warnings, "a file name is shown as written"
+    assert not any("![" in w.value or "](" in w.value for w in app.warning), "... never rendered as markdown"
+    docs = documents_table(app).set_index("doc_id")
+    assert docs.loc["upload/report.txt", "status"] == "rejected"
+    assert "PDF" in docs.loc["upload/report.txt", "reason"]
+    assert docs.loc["upload/bundle.zip/ok.txt", "status"] == "parsed", "the good member of an archive is still read"
+    added = relations.parse_bytes("upload/bundle.zip/ok.txt", NEW_ARTICLE).events
+    assert metric(app, "Events") == f"{len(seeds.events) + len(added):,}"
+
+
+def test_choosing_an_event_shows_its_sentence_highlighted_and_escaped(app):
+    upload = relations.parse_bytes("upload/cambodia.txt", NEW_ARTICLE)
+    (talks,) = [e for e in upload.events if "onerror" in e["sentence"]]
+    run(app).file_uploader(key="uploads").upload("cambodia.txt", NEW_ARTICLE, "text/plain")
+    run(app).selectbox(key="evidence").set_value(talks["event_id"])
+    run(app)
+    page = " ".join(h.value for h in app.html)
+    assert "<mark" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img" not in page, "document text is never run as HTML"
+    assert "held talks in Hanoi" in page.split("<mark", 1)[1].split("</mark>", 1)[0]
+
+
+def test_an_events_file_is_shown_without_documents(app, seeds, tmp_path, monkeypatch):
+    path = tmp_path / "events.csv"
+    output.write(seeds.events, path)
+    monkeypatch.setenv("RELATIONS_DATA", str(path))
+    run(app)
+    assert metric(app, "Events") == f"{len(seeds.events):,}"
+    assert any("no documents report" in i.value for i in app.info)
+    assert app.download_button(key="download_documents").disabled
+    first = seeds.events.iloc[0]
+    app.selectbox(key="evidence").set_value(first["event_id"])
+    run(app)
+    assert any("evidence sentence alone: an events file has no document texts" in plain(c.value) for c in app.caption)
+    assert html.escape(first["sentence"]) in " ".join(h.value for h in app.html)
+
+
+def test_a_missing_data_path_is_explained(app, monkeypatch):
+    monkeypatch.setenv("RELATIONS_DATA", "/nonexistent/articles")
+    run(app)
+    assert "The data path /nonexistent/articles does not exist." in [e.value for e in app.error]
+
+
+def test_a_filter_change_never_parses_again(app, monkeypatch):
+    calls = []
+    parse = views.parse
+    monkeypatch.setattr(views, "parse", lambda *a, **k: calls.append(a) or parse(*a, **k))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    run(app)
+    assert len(calls) == 1
+    choose_pair(app, "Laos – Vietnam", "LAO-VNM")
+    app.pills(key="statuses").set_value(["occurred"])
+    run(app)
+    assert len(calls) == 1
