@@ -37,6 +37,7 @@ test: setup browser lint
 bench: setup
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_merge.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

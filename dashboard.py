@@ -23,6 +23,7 @@ from relations.schema import EVENT_TYPES, STATUSES
 SEEDS = Path(__file__).resolve().parent / "seeds"
 # the date pickers must reach any year an article may name, not only the last ten
 DATE_BOUNDS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
+MAX_REPORT_COLUMNS = 3  # reports side by side; more wrap to the next row
 WIDGET_DEFAULTS = {
     "pairs": [],
     "country": None,
@@ -65,6 +66,12 @@ def parse_member(doc_id: str, digest: str, _member: views.Member) -> DocumentRes
 @st.cache_resource(show_spinner=False, max_entries=8)
 def with_uploads(base_key: str, upload_keys: tuple, _base: views.Dataset, _results: tuple[DocumentResult, ...]) -> views.Dataset:
     return views.combine(_base, _results)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def merged_all(data_key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
+    # the unfiltered view is the common one: merging its million mentions once, not on every rerun
+    return views.merged_view(_events)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -217,8 +224,8 @@ def filter_section(available: views.Choices) -> views.Filters:
 # --------------------------------------------------------------------------- main area
 
 
-def headline_section(events: pd.DataFrame, filters: views.Filters) -> None:
-    figures = views.headline(events)
+def headline_section(events: pd.DataFrame, mentions: pd.DataFrame, filters: views.Filters) -> None:
+    figures = views.headline(events, mentions)
     columns = st.columns([1, 1, 1, 2.4, 1])
     columns[0].metric("Events", f"{figures.events:,}")
     columns[1].metric("Pairs", f"{figures.pairs:,}")
@@ -226,7 +233,9 @@ def headline_section(events: pd.DataFrame, filters: views.Filters) -> None:
     columns[3].metric("Date span", figures.span)
     columns[4].metric("Undated", f"{figures.undated:,}")
     # the words carry values from the data (languages, names): shown literally, never as markdown
-    st.caption(f"Showing {views.md_escape(views.describe(filters)) if filters != views.Filters() else 'all events'}.")
+    shown = views.md_escape(views.describe(filters)) if filters != views.Filters() else "all events"
+    merged = "" if events is mentions else f", each once however many reports tell it ({len(mentions):,} reports)"
+    st.caption(f"Showing {shown}{merged}.")
 
 
 def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.Filters) -> None:
@@ -239,7 +248,7 @@ def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.F
         file_name=f"relations-events-{name}.csv",
         mime="text/csv",
         on_click="ignore",
-        help=f"The {len(events):,} events the filters show.",
+        help=f"The {len(events):,} reports (one row each, with its merged_id) of the events the filters show.",
         key="download_filtered",
     )
     middle.download_button(
@@ -374,7 +383,8 @@ def remember_clicks(source: str, ids: list[str]) -> None:
     st.session_state[seen_key] = ids
 
 
-def evidence_section(events: pd.DataFrame, text_for: Callable[[str], str | None]) -> None:
+def evidence_section(events: pd.DataFrame, mentions: pd.DataFrame, text_for: Callable[[str], str | None]) -> None:
+    """The chosen event and every report of it side by side, each sentence marked in its document."""
     st.subheader("Evidence")
     if st.session_state.get("evidence") not in set(events["event_id"]):
         st.session_state["evidence"] = None
@@ -390,14 +400,24 @@ def evidence_section(events: pd.DataFrame, text_for: Callable[[str], str | None]
     if chosen is None:
         return
     row = events.loc[events["event_id"] == chosen].iloc[0].to_dict()
-    text = text_for(row["doc_id"])
-    span = views.evidence_span(text, row["sentence"], int(row["char_start"]), int(row["char_end"])) if text else None
+    reports = views.reports_of(mentions, row["merged_id"])
+    st.html(views.event_heading(row, reports))
+    columns = st.columns(min(len(reports), MAX_REPORT_COLUMNS))
+    for i, report in enumerate(reports.to_dict("records")):
+        with columns[i % len(columns)]:
+            report_evidence(report, text_for)
+
+
+def report_evidence(report: dict, text_for: Callable[[str], str | None]) -> None:
+    text = text_for(report["doc_id"])
+    span = views.evidence_span(text, report["sentence"], int(report["char_start"]), int(report["char_end"])) if text else None
+    heading = views.report_heading(report)
     if span is None:
-        st.html(views.event_heading(row) + views.evidence_html(row["sentence"], 0, len(row["sentence"])))
+        st.html(heading + views.evidence_html(report["sentence"], 0, len(report["sentence"])))
         why = "an events file has no document texts" if text is None else "the document no longer holds it (changed since?)"
         st.caption(f"Showing the evidence sentence alone: {why}.")
         return
-    st.html(views.event_heading(row) + views.evidence_html(text, *span, context=600))
+    st.html(heading + views.evidence_html(text, *span, context=400))
     with st.expander("The whole document"):
         st.html(views.evidence_html(text, *span))
 
@@ -429,10 +449,15 @@ def main() -> None:
     st.caption(f"Data: {views.md_escape(str(base.source.path))}" + (f" and {len(results)} uploaded document(s)" if results else ""))
     with filter_box:
         filters = filter_section(data.choices)
-    events = views.apply_filters(data.events, filters)
+    mentions = views.apply_filters(data.events, filters)
+    show_mentions = st.toggle("Show every report", key="show_mentions", help="One row per report instead of one per event.")
+    if show_mentions:
+        events = mentions
+    else:
+        events = merged_all((base_key, upload_key), data.events) if mentions is data.events else views.merged_view(mentions)
 
-    headline_section(events, filters)
-    download_section(events, data, filters)
+    headline_section(events, mentions, filters)
+    download_section(mentions, data, filters)
     if events.empty:
         st.info(views.md_escape(views.empty_message(filters)))
     timeline, pairs, table, docs = st.tabs(["Timeline", "Per pair", "Events", "Documents"])
@@ -446,7 +471,7 @@ def main() -> None:
     with docs:
         documents_tab(data)
     if not events.empty:
-        evidence_section(events, text_lookup(base, base_key, members))
+        evidence_section(events, data.events, text_lookup(base, base_key, members))
 
 
 main()

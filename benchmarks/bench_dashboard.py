@@ -20,14 +20,15 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
 
 from relations import views  # noqa: E402
 from relations.schema import EVENT_COLUMNS, EVENT_TYPES  # noqa: E402
@@ -87,14 +88,6 @@ def events_file(n: int) -> Path:
         synthetic_events(n).to_parquet(path, index=False)
     return path
 
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def one_view(data: views.Dataset, filters: views.Filters) -> None:

@@ -7,7 +7,8 @@ import sys
 
 from . import output
 from .documents import MAX_BYTES
-from .extract import parse
+from .extract import merged, parse
+from .ingest_cli import add_ingest_command, run_ingest
 
 # some documents could not be read; the tables are written all the same
 EXIT_REJECTED = 3
@@ -21,21 +22,27 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--output", "-o", required=True, help="events file: .csv, .parquet, .json or .jsonl")
     ex.add_argument("--documents", help="documents report, same formats")
     ex.add_argument("--max-bytes", type=int, default=MAX_BYTES, help=f"larger files are rejected (default {MAX_BYTES:,})")
+    ex.add_argument("--merged", action="store_true", help="one row per real event (its reports merged) instead of one per mention")
     ex.add_argument("--language", help="skip detection: every document is in this language (ISO 639-1)")
+    ex.add_argument("--workers", type=int, default=1, help="processes to parse with (default 1; 0 = all cores)")
+    add_ingest_command(sub)
     args = ap.parse_args(argv)
+    if args.command == "ingest":
+        return run_ingest(args)
 
     for target in filter(None, (args.output, args.documents)):
         if not target.lower().endswith(output.FORMATS):
             ap.error(f"{target}: the extension must be one of {', '.join(output.FORMATS)}")
-    result = parse(args.paths, max_bytes=args.max_bytes, language=args.language)
-    output.write(result.events, args.output)
+    result = parse(args.paths, max_bytes=args.max_bytes, language=args.language, workers=args.workers or None)
+    table = merged(result.events) if args.merged else result.events
+    output.write(table, args.output)
     if args.documents:
         output.write(result.documents, args.documents)
     status = result.documents["status"].value_counts()
     parsed, empty, rejected = (int(status.get(k, 0)) for k in ("parsed", "empty", "rejected"))
     print(
         f"{len(result.documents)} documents: {parsed} parsed, {empty} empty, {rejected} rejected; "
-        f"{len(result.events)} events -> {args.output}"
+        f"{len(result.events)} events" + (f", {len(table)} merged events" if args.merged else "") + f" -> {args.output}"
     )
     for _, doc in result.documents[result.documents["status"] == "rejected"].iterrows():
         print(f"rejected {doc['doc_id']}: {doc['reason']}", file=sys.stderr)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import dates, documents, events, language, sentences
+from . import dates, documents, engine, events, language, sentences
 from .lexicon import lexicon, supported_languages
+from .merge import merged_events, with_merged_ids
 from .schema import documents_frame, events_frame
 
 
@@ -28,12 +29,19 @@ class DocumentResult:
 
 
 def parse(
-    paths: str | os.PathLike | Iterable[str | os.PathLike], *, max_bytes: int = documents.MAX_BYTES, language: str | None = None
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    *,
+    max_bytes: int = documents.MAX_BYTES,
+    language: str | None = None,
+    workers: int | None = 1,
 ) -> Extraction:
-    """Read files and folders (recursively) into the events and documents tables."""
+    """Read files and folders (recursively) into the events and documents tables.
+
+    ``workers`` processes parse in parallel (None: all cores); the tables are the same for any number.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    results = [parse_loaded(documents.load(item, max_bytes), language) for item in documents.inputs(paths)]
+    results = engine.parse_inputs(documents.inputs(paths), workers=workers, max_bytes=max_bytes, language=language)
     return tables(results)
 
 
@@ -42,10 +50,17 @@ def extract(paths: str | os.PathLike | Iterable[str | os.PathLike], **options) -
     return parse(paths, **options).events
 
 
+def merged(source: str | os.PathLike | Iterable[str | os.PathLike] | pd.DataFrame, **options) -> pd.DataFrame:
+    """One row per real event (``relations.events``): the mentions of files and folders, or of an events table, merged."""
+    mentions = source if isinstance(source, pd.DataFrame) else parse(source, **options).events
+    return merged_events(mentions)
+
+
 def tables(results: Iterable[DocumentResult]) -> Extraction:
+    """The two tables of a set of results; every mention carries its merged_id, computed over the whole set."""
     results = list(results)
     return Extraction(
-        events=events_frame(row for r in results for row in r.events),
+        events=with_merged_ids(events_frame(row for r in results for row in r.events)),
         documents=documents_frame(r.document for r in results),
     )
 
@@ -69,7 +84,7 @@ def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -
     text = loaded.text
     if not text.strip():
         return DocumentResult(doc | {"status": "empty", "reason": "no text"}, [])
-    code = forced_language or language.detect(text)
+    code = forced_language or language.detect(text, supported_languages())
     if code is None:
         return DocumentResult(doc | {"status": "empty", "reason": "no words to read"}, [])
     doc["language"] = code

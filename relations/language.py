@@ -7,6 +7,7 @@ Norwegian is "no"/"nn"; Bokmål news is what we meet, so both read as "nb".
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -23,13 +24,23 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect(text: str) -> str | None:
+# a supported language this likely is preferred to an unsupported top guess:
+# a short English sentence can score highest as Nigerian Pidgin ("pcm"), while
+# Russian text gives English next to nothing
+_CLOSE_ENOUGH = 0.01
+
+
+def detect(text: str, supported: Collection[str] = ()) -> str | None:
     """The language code of ``text``, or None when there is no text to judge."""
     sample = text[:_SAMPLE]
     if len(_LETTERS.findall(sample)) < 20:
         return None
-    code, _ = _identifier().classify(sample)
-    return _ALIASES.get(code, code)
+    ranked = [(_ALIASES.get(code, code), p) for code, p in _identifier().rank(sample)]
+    best = ranked[0][0]
+    if supported and best not in supported:
+        close = next((code for code, p in ranked if code in supported and p >= _CLOSE_ENOUGH), None)
+        return close or best
+    return best
 
 
 def confidence(text: str) -> float:

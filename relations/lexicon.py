@@ -34,6 +34,7 @@ EVENT_TYPES = ("visit", "meeting", "signing", "aid")
 CITY_POPULATION = 1_000_000
 
 
+@cache
 def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in LANG_DIR.glob("*.toml")))
 

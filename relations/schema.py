@@ -38,6 +38,10 @@ EVENT_COLUMNS: dict[str, str] = {
     "char_end": "Int64",
 }
 
+# the package's own columns after the contract's (which welcomes extra ones):
+# merged_id groups the mentions of one real event (relations/merge.py)
+EXTENSION_COLUMNS: dict[str, str] = {"merged_id": "string"}
+
 DOCUMENT_COLUMNS: dict[str, str] = {
     "doc_id": "string",
     "language": "string",
@@ -107,6 +111,8 @@ def validate_events(frame: pd.DataFrame) -> None:
     _require(frame["sentence"].str.len() > 0, "every event needs its evidence sentence", frame)
     _require(frame["char_start"] < frame["char_end"], "evidence offsets are empty", frame)
     _require(~frame["event_id"].duplicated(), "event_id is not unique", frame)
+    if "merged_id" in frame.columns:
+        _require(frame["merged_id"].notna(), "every mention needs its merged_id", frame)
 
 
 def validate_documents(frame: pd.DataFrame) -> None:

@@ -29,8 +29,9 @@ import plotly.graph_objects as go
 
 from . import documents as documents_mod
 from .extract import DocumentResult, Extraction, parse, tables
+from .merge import lead_first, merged_ids
 from .output import FORMATS as EVENT_FILE_SUFFIXES
-from .schema import EVENT_COLUMNS, EVENT_TYPES, STATUSES, validate_events
+from .schema import EVENT_COLUMNS, EVENT_TYPES, EXTENSION_COLUMNS, STATUSES, validate_events
 
 # --------------------------------------------------------------------------- look
 
@@ -47,9 +48,21 @@ TABLE_LIMIT = 5_000  # rows sent to the browser in a table; the downloads have t
 CHOICE_LIMIT = 500  # events offered in the evidence picker
 
 # the columns the dashboard adds to the contract's; dropped from every download
-DERIVED = ("_start", "_end", "_label")
+DERIVED = ("_start", "_end", "_label", "_precedence", "_sources")
 # few distinct values in many rows: as categories, filters and group-bys run several times faster
-CATEGORICAL = ("doc_id", "event_type", "country_a", "country_b", "pair", "date_precision", "status", "currency", "language", "_label")
+CATEGORICAL = (
+    "merged_id",
+    "doc_id",
+    "event_type",
+    "country_a",
+    "country_b",
+    "pair",
+    "date_precision",
+    "status",
+    "currency",
+    "language",
+    "_label",
+)
 
 
 # --------------------------------------------------------------------------- names
@@ -186,7 +199,7 @@ def read_events_file(path: Path) -> pd.DataFrame:
         raise DataError(f"{path.name} is not an events table: the columns {', '.join(missing)} are missing.")
     columns = list(EVENT_COLUMNS) + [c for c in frame.columns if c not in EVENT_COLUMNS]
     try:
-        frame = frame[columns].astype(EVENT_COLUMNS)
+        frame = frame[columns].astype(EVENT_COLUMNS | {c: t for c, t in EXTENSION_COLUMNS.items() if c in frame.columns})
         validate_events(frame)
     except (ValueError, TypeError) as err:
         raise DataError(f"{path.name} does not satisfy the events contract: {err}") from err
@@ -214,12 +227,20 @@ class Dataset:
 
 
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
-    """The contract table plus the columns every view needs: real dates and the pair label."""
+    """The contract table plus the columns every view needs: real dates, the pair label, the merge (computed if the table lacks it)."""
+    if "merged_id" not in events.columns:  # an events file written before merging existed
+        events = events.assign(merged_id=merged_ids(events))
+    events = with_precedence(events)
     start = pd.to_datetime(events["date_start"], format="%Y-%m-%d", errors="coerce")
     end = pd.to_datetime(events["date_end"], format="%Y-%m-%d", errors="coerce")
     end = end.fillna(_period_end(start, events["date_precision"]))
     labels = {pair: pair_label(pair) for pair in events["pair"].dropna().unique()}
     return _categorical(events.assign(_start=start, _end=end, _label=events["pair"].map(labels)))
+
+
+def with_precedence(events: pd.DataFrame) -> pd.DataFrame:
+    """Each mention's place in line to lead its merged event (0 first): the merged view picks the first one a filter keeps."""
+    return events.assign(_precedence=pd.Series(np.arange(len(events)), index=lead_first(events).index))
 
 
 def _categorical(events: pd.DataFrame) -> pd.DataFrame:
@@ -431,9 +452,61 @@ def combine(base: Dataset, results: Sequence[DocumentResult]) -> Dataset:
         return base
     added = tables(results)
     frames = [f for f in (base.events, prepare(added.events)) if not f.empty] or [base.events]
-    events = _categorical(pd.concat(frames, ignore_index=True))  # categories differ: concat falls back to objects
+    events = pd.concat(frames, ignore_index=True)
+    # an upload may report an event the base already has: the merge is redone over both
+    events = _categorical(with_precedence(events.assign(merged_id=merged_ids(events))))  # categories differ: concat falls back to objects
     docs = added.documents if base.documents is None else pd.concat([base.documents, added.documents], ignore_index=True)
     return Dataset(events, docs, base.source, choices(events, docs))
+
+
+# --------------------------------------------------------------------------- merged events
+
+
+def merged_view(mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per merged event among these mentions: the most precise one the filters kept leads.
+
+    It keeps every column the views read, so each of them draws events or mentions alike;
+    ``_sources`` counts the event's documents, and it occurred if any report says so.
+    """
+    # integer codes and bincounts: a group-by over a million merged ids would cost seconds per rerun
+    event = _codes(mentions["merged_id"])
+    order = np.argsort(mentions["_precedence"].to_numpy(), kind="stable")
+    _, first = np.unique(event[order], return_index=True)
+    lead = order[first]
+    size = int(event.max()) + 1 if len(event) else 0
+    documents = pd.DataFrame({"event": event, "doc": _codes(mentions["doc_id"])}).drop_duplicates()
+    sources = np.bincount(documents["event"].to_numpy(), minlength=size)
+    occurred = np.bincount(event, weights=(mentions["status"] == "occurred").to_numpy(dtype=float), minlength=size) > 0
+    leads = mentions.iloc[lead]
+    return leads.assign(
+        _sources=sources[event[lead]],
+        status=pd.Series(np.where(occurred[event[lead]], "occurred", "planned"), index=leads.index, dtype="category"),
+    )
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype=np.int64)
+    return pd.factorize(column)[0].astype(np.int64)
+
+
+def reports_of(mentions: pd.DataFrame, merged_id: str) -> pd.DataFrame:
+    """Every mention of one merged event, its lead first: the evidence panel shows them side by side."""
+    rows = mentions[mentions["merged_id"] == merged_id]
+    return rows.sort_values("_precedence", kind="stable")
+
+
+def report_heading(row: Mapping) -> str:
+    """One report of an event in one escaped line: document, language, its own date."""
+    parts = [
+        "<code>" + html.escape(str(row["doc_id"])) + "</code>",
+        html.escape(language_name(str(row["language"]))),
+        html.escape(row_date_label(row)),
+    ]
+    money = amount_label(row.get("amount"), row.get("currency"))
+    if money:
+        parts.append(html.escape(money))
+    return "<p>" + " · ".join(parts) + "</p>"
 
 
 # --------------------------------------------------------------------------- filters
@@ -643,13 +716,13 @@ class Headline:
         return first if first == last else f"{first} – {last}"
 
 
-def headline(events: pd.DataFrame) -> Headline:
-    """The figures above everything: events, pairs, documents, date span, undated events."""
+def headline(events: pd.DataFrame, mentions: pd.DataFrame | None = None) -> Headline:
+    """The figures above everything: events, pairs, documents (those of ``mentions`` when the events are merged), date span, undated."""
     starts = events["_start"].dropna()
     return Headline(
         events=len(events),
         pairs=int(events["pair"].nunique()),
-        documents=int(events["doc_id"].nunique()),
+        documents=int((events if mentions is None else mentions)["doc_id"].nunique()),
         undated=int(events["_start"].isna().sum()),
         first=starts.min() if len(starts) else None,
         last=last_day(events).max() if len(starts) else None,
@@ -886,6 +959,7 @@ def table_view(events: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.DataFrame:
             "pair": shown["_label"],
             "language": shown["language"],
             "document": shown["doc_id"],
+            **({"sources": shown["_sources"]} if "_sources" in shown.columns else {}),
             "event_id": shown["event_id"],
         }
     ).reset_index(drop=True)
@@ -914,7 +988,7 @@ def documents_view(documents: pd.DataFrame) -> pd.DataFrame:
 def export(events: pd.DataFrame) -> pd.DataFrame:
     """The contract's columns (and any extra ones the source had) with the contract's dtypes, without the dashboard's own."""
     table = events.drop(columns=[c for c in DERIVED if c in events.columns])
-    return table.astype({c: t for c, t in EVENT_COLUMNS.items() if c in table.columns})
+    return table.astype({c: t for c, t in (EVENT_COLUMNS | EXTENSION_COLUMNS).items() if c in table.columns})
 
 
 # --------------------------------------------------------------------------- per pair
@@ -1045,8 +1119,8 @@ def _word_end(text: str, limit: int, at: int) -> int:
     return at if space < 0 else space
 
 
-def event_heading(row: Mapping) -> str:
-    """The chosen event in one escaped line: type, date, direction, place, amount, document."""
+def event_heading(row: Mapping, reports: pd.DataFrame | None = None) -> str:
+    """The chosen event in one escaped line: type, date, direction, place, amount, and its document or its reports."""
     frame = pd.DataFrame([row])
     parts = [
         f"<b>{html.escape(type_label(row['event_type']))}</b> ({html.escape(str(row['status']))})",
@@ -1058,7 +1132,11 @@ def event_heading(row: Mapping) -> str:
     money = amount_label(row.get("amount"), row.get("currency"))
     if money:
         parts.append(html.escape(money))
-    parts.append("from <code>" + html.escape(str(row["doc_id"])) + "</code>")
+    if reports is not None and reports["doc_id"].nunique() > 1:
+        languages = ", ".join(sorted(reports["language"].astype(str).unique()))
+        parts.append(html.escape(f"reported in {reports['doc_id'].nunique()} documents ({languages})"))
+    else:
+        parts.append("from <code>" + html.escape(str(row["doc_id"])) + "</code>")
     return "<p>" + " · ".join(parts) + "</p>"
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from relations import DOCUMENT_COLUMNS, EVENT_COLUMNS
 from relations.cli import EXIT_REJECTED, main
+from relations.schema import EXTENSION_COLUMNS
 
 SCRIPT = Path(sys.executable).with_name("relations")
 
@@ -155,7 +156,7 @@ def test_every_output_format_round_trips_through_pandas(tmp_path, corpus, capsys
     assert code == EXIT_REJECTED
     assert capsys.readouterr().out.startswith("4 documents: 2 parsed, 1 empty, 1 rejected;")
     events, documents = read_table(events_path), read_table(documents_path)
-    assert list(events.columns) == list(EVENT_COLUMNS)
+    assert list(events.columns) == [*EVENT_COLUMNS, "merged_id"], "the contract's columns, then the merge"
     assert list(documents.columns) == list(DOCUMENT_COLUMNS)
     assert len(documents) == 4 and len(events) >= 3
     assert events["event_id"].is_unique
@@ -170,7 +171,7 @@ def test_the_same_tables_in_every_format(tmp_path, corpus, capsys):
     for suffix in (".csv", ".parquet", ".json", ".jsonl"):
         main(["extract", str(corpus), "--output", str(tmp_path / f"events{suffix}")])
         frame = read_table(tmp_path / f"events{suffix}")
-        tables[suffix] = frame.astype(EVENT_COLUMNS).sort_values("event_id").reset_index(drop=True)
+        tables[suffix] = frame.astype(EVENT_COLUMNS | EXTENSION_COLUMNS).sort_values("event_id").reset_index(drop=True)
     capsys.readouterr()
 
     for suffix in (".parquet", ".json", ".jsonl"):

@@ -126,7 +126,7 @@ def test_download_holds_exactly_the_filtered_rows(app, seeds, downloads):
     events = seeds.events
     expected = events[(events["pair"] == "MNG-VNM") & events["event_type"].isin(["visit", "aid"])]
     csv = download(app, downloads, "download_filtered")
-    assert list(csv.columns) == list(EVENT_COLUMNS)
+    assert list(csv.columns) == [*EVENT_COLUMNS, "merged_id"]
     assert sorted(csv["event_id"]) == sorted(expected["event_id"])
     assert len(csv) == len(expected) == len(events_table(app))
     assert sorted(download(app, downloads, "download_all")["event_id"]) == sorted(events["event_id"])
@@ -209,6 +209,30 @@ def test_choosing_an_event_shows_its_sentence_highlighted_and_escaped(app):
     assert "<mark" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<img" not in page, "document text is never run as HTML"
     assert "held talks in Hanoi" in page.split("<mark", 1)[1].split("</mark>", 1)[0]
+
+
+def test_two_reports_of_one_event_count_once_and_show_side_by_side(app, seeds):
+    retold = NEW_ARTICLE.replace(b"HANOI, March 14, 2025 - ", b"PHNOM PENH, March 15, 2025 - ")
+    events = relations.parse_bytes("upload/agency.txt", NEW_ARTICLE).events
+    assert len(relations.parse_bytes("upload/paper.txt", retold).events) == len(events)
+    uploader = run(app).file_uploader(key="uploads")
+    uploader.upload("agency.txt", NEW_ARTICLE, "text/plain")
+    uploader.upload("paper.txt", retold, "text/plain")
+    run(app)
+    assert metric(app, "Events") == f"{len(seeds.events) + len(events):,}", "each event once, however many reports"
+    uploaded = events_table(app)[lambda t: t["document"].str.startswith("upload/")]
+    assert len(uploaded) == len(events) and set(uploaded["sources"]) == {2}, "one row per event, led by one of its two reports"
+
+    app.toggle(key="show_mentions").set_value(True)
+    run(app)
+    assert metric(app, "Events") == f"{len(seeds.events) + 2 * len(events):,}", "the toggle shows every report"
+
+    app.selectbox(key="evidence").set_value(events[0]["event_id"])
+    run(app)
+    page = " ".join(h.value for h in app.html)
+    assert "reported in 2 documents (en)" in page
+    assert "<code>upload/agency.txt</code>" in page and "<code>upload/paper.txt</code>" in page
+    assert page.count("<mark") >= 2, "each report's sentence marked in its own document"
 
 
 def test_an_events_file_is_shown_without_documents(app, seeds, tmp_path, monkeypatch):

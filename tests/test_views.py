@@ -525,3 +525,62 @@ def test_combine_adds_the_uploaded_documents_and_events(seeds, seeds_dir):
     assert data.documents.set_index("doc_id").loc["upload/x.zip/../y.txt", "status"] == "rejected"
     assert "upload/new.txt" in data.choices.docs
     pd.testing.assert_frame_equal(views.export(data.events).iloc[: len(base.events)], seeds.events)
+
+
+# --------------------------------------------------------------------------- merged events
+
+
+@pytest.fixture(scope="module")
+def reports() -> pd.DataFrame:
+    """One state visit told three times (en span, fr day, sv month), a planned report of it, and another visit."""
+    visit = {"event_type": "visit", "country_a": "VNM", "country_b": "MNG"}
+    return frame(
+        event(1, **visit, date_start="2024-09-30", date_end="2024-10-01", doc_id="en.txt"),
+        event(2, **visit, date_start="2024-10-01", language="fr", doc_id="fr.txt", sentence=XSS, char_end=len(XSS)),
+        event(3, **visit, date_start="2024-09-01", date_precision="month", language="sv", doc_id="sv.txt", status="planned"),
+        event(4, **visit, date_start="2025-03-02", doc_id="en.txt"),
+    )
+
+
+def test_merged_view_draws_each_event_once_led_by_its_most_precise_report(reports):
+    merged = views.merged_view(reports)
+    assert sorted(merged["event_id"]) == ["e1", "e4"]
+    assert merged.set_index("event_id")["_sources"].to_dict() == {"e1": 3, "e4": 1}
+    assert views.headline(merged, reports).documents == 3
+    assert views.table_view(merged)["sources"].tolist() == [3, 1]
+
+
+def test_merged_view_of_nothing_is_empty(reports):
+    assert views.merged_view(reports.iloc[0:0]).empty
+
+
+def test_merged_view_follows_the_filters(reports):
+    swedish_only = views.apply_filters(reports, views.Filters(languages=("sv",)))
+    (row,) = views.merged_view(swedish_only).to_dict("records")
+    assert (row["event_id"], row["_sources"], row["status"]) == ("e3", 1, "planned"), "what the filter keeps leads"
+
+
+def test_a_planned_report_does_not_make_an_event_that_happened_planned(reports):
+    assert set(views.merged_view(reports)["status"]) == {"occurred"}
+
+
+def test_reports_of_an_event_lead_first_with_escaped_headings(reports):
+    merged_id = reports.loc[reports["event_id"] == "e1", "merged_id"].iloc[0]
+    told = views.reports_of(reports, merged_id)
+    assert told["event_id"].tolist() == ["e1", "e2", "e3"]
+    heading = views.event_heading(told.iloc[0].to_dict(), told)
+    assert "reported in 3 documents (en, fr, sv)" in heading
+    assert views.report_heading(told.iloc[1].to_dict()) == "<p><code>fr.txt</code> · French (fr) · 1 October 2024</p>"
+
+
+def test_an_upload_reporting_a_known_event_joins_it(reports):
+    base = views.make_dataset(views.export(reports), views.Source(Path("."), "events"))
+    told_again = relations.parse_text(
+        "upload/mn.txt",
+        "ULAN BATOR, October 2, 2024 - Vietnam's president paid a state visit to Mongolia from September 30 to October 1, 2024.",
+        language="en",
+    )
+    assert [e["event_type"] for e in told_again.events] == ["visit"]
+    combined = views.combine(base, [told_again])
+    assert len(views.merged_view(combined.events)) == 2
+    assert combined.events["merged_id"].nunique() == 2

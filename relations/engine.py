@@ -1,0 +1,110 @@
+"""The parallel engine: documents in, results out, on every core, in input order.
+
+``extract`` and ``ingest`` both go through ``ordered_map``. Work is sent in
+chunks (one task per document would spend more time pickling than parsing)
+and at most a few chunks per worker are in flight, so memory stays flat however
+long the input is. Results come back in input order, so the output of a run
+does not depend on which worker was fastest.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from itertools import islice
+from typing import TypeVar
+
+from . import documents, extract
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK = 16  # documents per task: a few ms of parsing against well under a ms of pickling
+IN_FLIGHT_PER_WORKER = 4  # enough queued work that no worker waits for the parent
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # a forked worker starts at once with everything this process has loaded (the
+    # language data above all), but forking a process that runs threads (a
+    # dashboard, a Dask client) can deadlock the child: then a fork server
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["relations.extract"])
+    return ctx
+
+
+def ordered_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None) -> Iterator[R]:
+    """``map(func, items)`` over a process pool, lazily, results in input order.
+
+    ``func`` must be picklable (a module-level function or a partial of one).
+    With one worker everything runs in this process: no pool, no pickling.
+    """
+    workers = workers or default_workers()
+    if workers <= 1:
+        yield from map(func, items)
+        return
+    pending: deque[Future[R]] = deque()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        # a consumer that stops early (or an error) must not wait for queued work
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    source = iter(items)
+    while chunk := list(islice(source, size)):
+        yield chunk
+
+
+def parse_chunk(
+    chunk: list[documents.Input], max_bytes: int = documents.MAX_BYTES, language: str | None = None
+) -> list[extract.DocumentResult]:
+    """Load and parse a few documents; runs in a worker, whose language data stays loaded between chunks."""
+    return [extract.parse_loaded(documents.load(item, max_bytes), language) for item in chunk]
+
+
+def parse_inputs(
+    items: Iterable[documents.Input], *, workers: int | None = None, max_bytes: int = documents.MAX_BYTES, language: str | None = None
+) -> Iterator[extract.DocumentResult]:
+    """One result per input, in input order, parsed on ``workers`` processes."""
+    task = partial(parse_chunk, max_bytes=max_bytes, language=language)
+    for results in ordered_map(task, chunked(items, CHUNK), workers=workers):
+        yield from results
+
+
+def dask_map(func: Callable[[T], R], items: Iterable[T], address: str) -> Iterator[R]:
+    """``map(func, items)`` on the workers of a Dask cluster, results as they finish.
+
+    At most a few tasks per worker are submitted ahead, so a long input never
+    sits in the scheduler's memory. Order is not kept: use it for tasks whose
+    effect (a part in a store) does not depend on it.
+    """
+    from distributed import Client, as_completed
+
+    with Client(address) as client:
+        ahead = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
+        source = iter(items)
+        running = as_completed([client.submit(func, item, pure=False) for item in islice(source, ahead)])
+        for future in running:
+            yield future.result()
+            future.release()
+            for item in islice(source, 1):
+                running.add(client.submit(func, item, pure=False))

@@ -1,0 +1,98 @@
+"""The store: batches go in whole or not at all, and what is in it is read back as the contract's tables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relations import parse_text, store
+from relations.schema import DOCUMENT_COLUMNS, EVENT_COLUMNS, events_frame
+
+TEXT = (
+    "Hanoi, March 5, 2024\n\n"
+    "The Vietnamese Foreign Minister paid an official visit to Thailand from March 3 to March 5, 2024. "
+    "During the visit, the two sides signed 3 cooperation documents."
+)
+
+
+def _batch(name: str) -> tuple[list[dict], list[dict]]:
+    result = parse_text(name, TEXT)
+    return result.events, [result.document | {"content_hash": f"hash-{name}"}]
+
+
+def test_a_part_reads_back_as_the_contract_tables(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    events, docs = _batch("a.txt")
+    store.write_part(root, events, docs)
+    read = store.read_events(root)
+    assert list(read.columns) == list(EVENT_COLUMNS)
+    assert len(read) == len(events) == 2
+    assert set(read["event_type"]) == {"visit", "signing"}
+    pd.testing.assert_frame_equal(read, events_frame(events))
+    documents = store.read_documents(root)
+    assert list(documents.columns) == [*DOCUMENT_COLUMNS, "content_hash"]
+    assert documents[["doc_id", "status", "n_events", "content_hash"]].values.tolist() == [["a.txt", "parsed", 2, "hash-a.txt"]]
+    assert store.known_hashes(root) == {"hash-a.txt"}
+
+
+def test_a_batch_without_events_still_records_its_documents(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    store.write_part(root, *_batch("a.txt"))
+    quiet = parse_text("quiet.txt", "Nothing happened between any two countries today, the weather report said.")
+    store.write_part(root, quiet.events, [quiet.document | {"content_hash": "hash-quiet"}])
+    assert store.known_hashes(root) == {"hash-a.txt", "hash-quiet"}
+    assert store.read_documents(root).set_index("doc_id").loc["quiet.txt", "status"] == "empty"
+    assert set(store.read_events(root)["doc_id"]) == {"a.txt"}
+
+
+def test_an_empty_store_reads_as_empty_tables(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    assert store.read_events(root).empty and list(store.read_events(root).columns) == list(EVENT_COLUMNS)
+    assert store.read_documents(root).empty
+    assert store.known_hashes(root) == set()
+
+
+def test_the_same_documents_always_land_in_the_same_part(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    first = store.write_part(root, *_batch("a.txt"))
+    again = store.write_part(root, *_batch("a.txt"))
+    assert first == again and first.name == store.part_key(["hash-a.txt"])
+    assert len(store.read_events(root)) == 2 and len(store.event_files(root)) == 1
+
+
+def test_a_batch_killed_before_its_rename_leaves_nothing_visible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = store.prepare(tmp_path / "store")
+    store.write_part(root, *_batch("a.txt"))
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt("killed between writing the files and committing them")
+
+    monkeypatch.setattr(store.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_part(root, *_batch("b.txt"))
+    monkeypatch.undo()
+    assert any((root / store.TMP).iterdir())  # the half-written batch is there ...
+    assert store.known_hashes(root) == {"hash-a.txt"}  # ... but no reader sees it
+    assert set(store.read_events(root)["doc_id"]) == {"a.txt"}
+    store.prepare(root)  # the next run drops it, then writes the batch again
+    assert not (root / store.TMP).exists()
+    store.write_part(root, *_batch("b.txt"))
+    assert store.read_events(root)["doc_id"].value_counts().to_dict() == {"a.txt": 2, "b.txt": 2}
+
+
+def test_a_batch_needs_one_hash_per_document(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    events, docs = _batch("a.txt")
+    with pytest.raises(ValueError, match="content_hash"):
+        store.write_part(root, events, docs + docs)
+    assert store.known_hashes(root) == set()
+
+
+def test_content_hash_is_of_the_bytes(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"same")
+    (tmp_path / "b.txt").write_bytes(b"same")
+    os.utime(tmp_path / "b.txt", (0, 0))
+    assert store.content_hash(tmp_path / "a.txt") == store.content_hash(tmp_path / "b.txt")
