@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--max-bytes", type=int, default=MAX_BYTES, help=f"larger files are rejected (default {MAX_BYTES:,})")
     ex.add_argument("--merged", action="store_true", help="one row per real event (its reports merged) instead of one per mention")
     ex.add_argument("--language", help="skip detection: every document is in this language (ISO 639-1)")
+    ex.add_argument(
+        "--time-limit", type=float, default=None, help="seconds one document may take before it is rejected (default 60; 0: no limit)"
+    )
     ex.add_argument("--workers", type=int, default=1, help="processes to parse with (default 1; 0 = all cores)")
     add_ingest_command(sub)
     args = ap.parse_args(argv)
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     for target in filter(None, (args.output, args.documents)):
         if not target.lower().endswith(output.FORMATS):
             ap.error(f"{target}: the extension must be one of {', '.join(output.FORMATS)}")
-    result = parse(args.paths, max_bytes=args.max_bytes, language=args.language, workers=args.workers or None)
+    result = parse(args.paths, max_bytes=args.max_bytes, language=args.language, workers=args.workers or None, time_limit=args.time_limit)
     table = merged(result.events) if args.merged else result.events
     output.write(table, args.output)
     if args.documents:

@@ -75,17 +75,26 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def parse_chunk(
-    chunk: list[documents.Input], max_bytes: int = documents.MAX_BYTES, language: str | None = None
+    chunk: list[documents.Input],
+    max_bytes: int = documents.MAX_BYTES,
+    language: str | None = None,
+    time_limit: float | None = None,
 ) -> list[extract.DocumentResult]:
     """Load and parse a few documents; runs in a worker, whose language data stays loaded between chunks."""
-    return [extract.parse_loaded(documents.load(item, max_bytes), language) for item in chunk]
+    limit = extract.TIME_LIMIT if time_limit is None else time_limit
+    return [extract.parse_loaded(documents.load(item, max_bytes), language, limit) for item in chunk]
 
 
 def parse_inputs(
-    items: Iterable[documents.Input], *, workers: int | None = None, max_bytes: int = documents.MAX_BYTES, language: str | None = None
+    items: Iterable[documents.Input],
+    *,
+    workers: int | None = None,
+    max_bytes: int = documents.MAX_BYTES,
+    language: str | None = None,
+    time_limit: float | None = None,
 ) -> Iterator[extract.DocumentResult]:
     """One result per input, in input order, parsed on ``workers`` processes."""
-    task = partial(parse_chunk, max_bytes=max_bytes, language=language)
+    task = partial(parse_chunk, max_bytes=max_bytes, language=language, time_limit=time_limit)
     for results in ordered_map(task, chunked(items, CHUNK), workers=workers):
         yield from results
 

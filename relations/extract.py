@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import dates, documents, engine, events, language, sentences
+from . import dates, documents, engine, events, language, sentences, timelimit
 from .lexicon import lexicon, supported_languages
 from .merge import merged_events, with_merged_ids
 from .schema import documents_frame, events_frame
+
+# seconds one document may take (0: no limit); a news article takes milliseconds
+TIME_LIMIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ def parse(
     max_bytes: int = documents.MAX_BYTES,
     language: str | None = None,
     workers: int | None = 1,
+    time_limit: float | None = TIME_LIMIT,
 ) -> Extraction:
     """Read files and folders (recursively) into the events and documents tables.
 
@@ -41,7 +45,7 @@ def parse(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    results = engine.parse_inputs(documents.inputs(paths), workers=workers, max_bytes=max_bytes, language=language)
+    results = engine.parse_inputs(documents.inputs(paths), workers=workers, max_bytes=max_bytes, language=language, time_limit=time_limit)
     return tables(results)
 
 
@@ -77,7 +81,7 @@ def parse_text(doc_id: str, text: str, *, language: str | None = None) -> Docume
     return parse_loaded(documents.Loaded(doc_id, documents.normalise(text)), language)
 
 
-def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -> DocumentResult:
+def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None, time_limit: float | None = TIME_LIMIT) -> DocumentResult:
     doc = {"doc_id": loaded.doc_id, "language": None, "published": None, "n_events": 0, "status": "rejected", "reason": loaded.reason}
     if loaded.text is None:
         return DocumentResult(doc, [])
@@ -92,7 +96,11 @@ def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None) -
         doc["reason"] = f"language not supported: {code} (supported: {', '.join(supported_languages())})"
         return DocumentResult(doc, [])
     try:
-        rows, published = _events(loaded.doc_id, text, code)
+        with timelimit.time_limit(time_limit):
+            rows, published = _events(loaded.doc_id, text, code)
+    except timelimit.TimeLimitExceeded as err:
+        doc["reason"] = f"time limit: {err} to parse (raise it with --time-limit)"
+        return DocumentResult(doc, [])
     except Exception as err:  # a bug must cost one document, never the run
         doc["reason"] = f"could not be parsed: {type(err).__name__}: {err}"
         return DocumentResult(doc, [])

@@ -64,6 +64,11 @@ def _parts(store: str | os.PathLike, name: str) -> list[Path]:
     return sorted((Path(store) / PARTS).glob(f"*/{name}"))
 
 
+def is_store(path: str | os.PathLike) -> bool:
+    """A store is known by its layout: a folder holding ``parts/``."""
+    return (Path(path) / PARTS).is_dir()
+
+
 def event_files(store: str | os.PathLike) -> list[Path]:
     """The events Parquet files, for readers that scan them directly (DuckDB, Dask)."""
     return _parts(store, EVENTS)

@@ -28,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import documents as documents_mod
+from . import store
 from .extract import DocumentResult, Extraction, parse, tables
 from .merge import lead_first, merged_ids
 from .output import FORMATS as EVENT_FILE_SUFFIXES
@@ -125,7 +126,9 @@ class Source:
     """Where the data comes from. ``kind`` picks the loader: a Parquet store is one more kind."""
 
     path: Path
-    kind: str  # "articles" (a folder or one article) or "events" (a file written by `relations extract`)
+    # "articles" (a folder or one article), "events" (a file written by `relations extract`)
+    # or "store" (written by `relations ingest`: queried in place by relations/store_views.py, never loaded whole)
+    kind: str
 
     @property
     def has_documents(self) -> bool:
@@ -148,9 +151,11 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str], default: Path) ->
 
 
 def source_for(path: Path) -> Source:
-    """Tell an events file from articles; refuse what is neither."""
+    """Tell a store or an events file from articles; refuse what is none of them."""
     if not path.exists():
         raise DataError(f"The data path {path} does not exist.")
+    if store.is_store(path):
+        return Source(path, "store")
     if path.is_file() and path.suffix.lower() in EVENT_FILE_SUFFIXES:
         return Source(path, "events")
     return Source(path, "articles")
@@ -291,7 +296,7 @@ def _load_events_file(source: Source) -> Dataset:
     return make_dataset(read_events_file(source.path), source)
 
 
-# one loader per kind of source; a Parquet store plugs in here (and in ``source_for``)
+# one loader per kind of source that is read into memory whole
 _LOADERS = {"articles": _load_articles, "events": _load_events_file}
 
 
@@ -786,6 +791,11 @@ def timeline_figure(events: pd.DataFrame, *, point_limit: int = POINT_LIMIT, lan
         notes.append(f"{len(dated):,} events, counted per {FREQ_WORDS[freq]}")
     else:
         fig = _event_timeline(dated, column)
+    return finish_timeline(fig, notes, lane_order)
+
+
+def finish_timeline(fig: go.Figure, notes: list[str], lane_order: list[str]) -> go.Figure:
+    """The timeline's layout: its notes as a title, one row per lane in ``lane_order``."""
     fig.update_layout(
         title={"text": _sentence_case("; ".join(notes)), "x": 0, "font": {"size": 13}} if notes else None,
         height=min(900, 160 + 48 * max(len(lane_order), 1)),
@@ -888,7 +898,6 @@ _BIN_LABEL = {"W": "week of %-d %b %Y", "M": "%B %Y", "Q": "quarter from %b %Y",
 
 
 def _aggregate_timeline(dated: pd.DataFrame, column: str, freq: str) -> go.Figure:
-    """Too many events to draw one by one: a marker per lane, type and period, sized by its count."""
     binned = pd.DataFrame(
         {
             "event_type": dated["event_type"],
@@ -897,7 +906,12 @@ def _aggregate_timeline(dated: pd.DataFrame, column: str, freq: str) -> go.Figur
             "_bin": period_start(dated["_start"], freq),
         }
     )
-    counts = binned.groupby(["event_type", "status", "_lane", "_bin"], observed=True).size().rename("n").reset_index()
+    return counts_figure(binned.groupby(["event_type", "status", "_lane", "_bin"], observed=True).size().rename("n").reset_index(), freq)
+
+
+def counts_figure(counts: pd.DataFrame, freq: str) -> go.Figure:
+    """Too many events to draw one by one: a marker per lane, type and period (columns
+    event_type, status, _lane, _bin), sized by its count ``n``."""
     scale = 30 / np.sqrt(max(counts["n"].max(), 1))
     trace = go.Scattergl if len(counts) >= WEBGL_FROM else go.Scatter
     fig = go.Figure()
@@ -1018,7 +1032,7 @@ def pair_summary(events: pd.DataFrame) -> pd.DataFrame:
 def _visits_each_way(visits: pd.DataFrame, pairs: pd.Index) -> pd.Series:
     """'Mongolia → Vietnam: 0 · Vietnam → Mongolia: 2': the visitor is country_a."""
     counts = visits.groupby(["pair", "country_a"], observed=True).size()
-    return _per_direction(pairs, lambda pair, giver: f"{counts.get((pair, giver), 0):,}")
+    return per_direction(pairs, lambda pair, giver: f"{counts.get((pair, giver), 0):,}")
 
 
 def _aid_each_way(aid: pd.DataFrame, pairs: pd.Index) -> pd.Series:
@@ -1028,10 +1042,10 @@ def _aid_each_way(aid: pd.DataFrame, pairs: pd.Index) -> pd.Series:
     words: dict[tuple[str, str], list[str]] = {}
     for (pair, giver, unit), amount in sums.items():
         words.setdefault((pair, giver), []).append(f"{amount:,.0f} {unit}")
-    return _per_direction(pairs, lambda pair, giver: ", ".join(words[(pair, giver)]) if (pair, giver) in words else None)
+    return per_direction(pairs, lambda pair, giver: ", ".join(words[(pair, giver)]) if (pair, giver) in words else None)
 
 
-def _per_direction(pairs: pd.Index, words) -> pd.Series:
+def per_direction(pairs: pd.Index, words) -> pd.Series:
     """For each pair, both directions in label order, each with what ``words(pair, from)`` says (None: left out)."""
     out = {}
     for pair in pairs:

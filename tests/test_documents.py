@@ -404,3 +404,17 @@ def test_every_event_sentence_is_found_at_its_offsets_in_the_loaded_text(tmp_pat
     for row in result.events.itertuples():
         text = load(Input(tmp_path / row.doc_id, row.doc_id)).text
         assert text[row.char_start : row.char_end] == row.sentence, row.doc_id
+
+
+def test_a_document_that_takes_too_long_is_rejected_and_the_run_goes_on(tmp_path):
+    # one slow document must not stall a run: with a tiny limit, a large article
+    # is rejected with a reason and the next one is still read
+    write(tmp_path / "a-huge.txt", "Vietnam and Laos held talks in Hanoi on Monday and signed agreements. " * 20000)
+    write(tmp_path / "b-small.txt", ARTICLE)
+
+    result = relations.parse(tmp_path, time_limit=0.05)
+
+    huge, small = document(result, "a-huge.txt"), document(result, "b-small.txt")
+    assert huge["status"] == "rejected"
+    assert "time limit" in huge["reason"]
+    assert small["status"] == "parsed"
