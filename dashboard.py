@@ -1,8 +1,10 @@
 """The relations dashboard: `streamlit run dashboard.py [-- --data PATH]`.
 
 Layout and widgets only; what is shown is computed in ``relations/views.py``.
-Data: a folder of articles or an events file from `--data` or RELATIONS_DATA,
-by default the bundled seeds; uploads in the sidebar are added to it.
+Data: a folder of articles, an events file or a store (`relations ingest`) from
+`--data` or RELATIONS_DATA, by default the bundled seeds; uploads in the sidebar
+are added to articles and events files. A store is queried in place by DuckDB
+(``relations/store_views.py``), never loaded whole.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
-from relations import views
+from relations import store_views, views
 from relations.documents import from_bytes
 from relations.extract import DocumentResult, parse_bytes
 from relations.output import to_csv_bytes
@@ -79,12 +82,30 @@ def base_text(path: str, kind: str, key: str, doc_id: str) -> str | None:
     return views.document_text(views.Source(Path(path), kind), doc_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def store_connection(path: str, parts: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    # keyed on the parts present: a new ingest reconnects; each run takes its own cursor (connections are not thread-safe)
+    return store_views.connect(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_choices(path: str, parts: tuple[str, ...]) -> views.Choices:
+    return store_views.choices(store_connection(path, parts).cursor())
+
+
 # --------------------------------------------------------------------------- data
 
 
-def load_base() -> tuple[views.Dataset, str]:
+def data_source() -> views.Source:
     try:
-        source = views.source_for(views.environment_data_path(SEEDS))
+        return views.source_for(views.environment_data_path(SEEDS))
+    except views.DataError as err:
+        st.error(str(err))
+        st.stop()
+
+
+def load_base(source: views.Source) -> tuple[views.Dataset, str]:
+    try:
         key = content_key(str(source.path), source.kind, views.signature(source))
         return base_dataset(str(source.path), source.kind, key), key
     except views.DataError as err:
@@ -437,10 +458,62 @@ def text_lookup(base: views.Dataset, base_key: str, members: list[views.Member])
 # --------------------------------------------------------------------------- page
 
 
+def store_page(source: views.Source) -> None:
+    """A store: every figure is a DuckDB query over its parts; only the rows shown are read."""
+    path, parts = str(source.path), store_views.store_signature(source.path)
+    try:
+        available = store_choices(path, parts)
+        con = store_connection(path, parts).cursor()
+    except views.DataError as err:
+        st.error(str(err))
+        st.stop()
+    st.caption(f"Data: the store {views.md_escape(path)}, queried in place")
+    with st.sidebar:
+        filters = filter_section(available)
+    figures = store_views.headline(con, filters)
+    columns = st.columns([1, 1, 1, 2.4, 1])
+    columns[0].metric("Reports", f"{figures.events:,}")
+    columns[1].metric("Pairs", f"{figures.pairs:,}")
+    columns[2].metric("Documents", f"{figures.documents:,}")
+    columns[3].metric("Date span", figures.span)
+    columns[4].metric("Undated", f"{figures.undated:,}")
+    shown = views.md_escape(views.describe(filters)) if filters != views.Filters() else "all events"
+    st.caption(
+        f"Showing {shown}, one row per report: a store is not merged across documents, "
+        "so an event told by several documents counts once per report."
+    )
+    if figures.events == 0:
+        st.info(views.md_escape(views.empty_message(filters)))
+        return
+    timeline, pairs, table = st.tabs(["Timeline", "Per pair", "Events"])
+    with timeline:
+        figure = store_views.timeline_figure(con, filters)
+        if figure is None:
+            st.info(views.md_escape(views.empty_message(filters, dated=True)))
+        else:
+            st.plotly_chart(figure, key="timeline", config={"displaylogo": False})
+    with pairs:
+        st.subheader("Per pair")
+        st.dataframe(store_views.pair_summary(con, filters), hide_index=True)
+        freq = st.segmented_control("Per", ["M", "Q"], format_func={"M": "month", "Q": "quarter"}.get, key="period", default="M") or "M"
+        activity = store_views.activity(con, filters, freq)
+        if not activity.empty:
+            st.plotly_chart(views.activity_figure(activity, freq), key="activity", config={"displaylogo": False})
+    with table:
+        rows = views.table_view(store_views.rows(con, filters))
+        if figures.events > len(rows):
+            st.caption(f"The first {len(rows):,} of {figures.events:,} reports by date.")
+        st.dataframe(rows, hide_index=True, height=560, row_height=76, column_order=[c for c in rows.columns if c != "event_id"])
+
+
 def main() -> None:
     st.set_page_config(page_title="relations — bilateral events", layout="wide")
     st.title("Bilateral relations")
-    base, base_key = load_base()
+    source = data_source()
+    if source.kind == "store":
+        store_page(source)
+        return
+    base, base_key = load_base(source)
     filter_box = st.sidebar.container()
     with st.sidebar:
         members, results = upload_section()

@@ -80,14 +80,23 @@ def inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
             if real in seen:
                 continue
             seen.add(real)
-            doc_id = rel.as_posix()
+            doc_id = _printable(rel.as_posix())
             parts = child.absolute().parts
             depth = len(rel.parts) + 1
             while doc_id in ids and depth <= len(parts):
-                doc_id = "/".join(parts[-depth:])
+                doc_id = _printable("/".join(parts[-depth:]))
                 depth += 1
             ids.add(doc_id)
             yield Input(child, doc_id)
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(name: str) -> str:
+    """A file name as a doc_id: control characters written out (a CR in a name
+    would otherwise break the lines of every report that shows it)."""
+    return _CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 def load(item: Input, max_bytes: int = MAX_BYTES) -> Loaded:

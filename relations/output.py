@@ -28,7 +28,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
-    neutralise(frame).to_csv(buffer, index=False)
+    # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or an LF,
+    # so a line break inside a cell can never start a new row in a spreadsheet
+    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 

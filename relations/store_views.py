@@ -13,8 +13,7 @@ for itself, and the dashboard says so.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -33,6 +32,8 @@ SELECT *, _start_date AS _start,
         ELSE _start_date END) AS _end
 FROM (SELECT *, TRY_CAST(date_start AS DATE) AS _start_date FROM read_parquet(?))
 """
+# views.last_day: the day an event ends as the text tells it, date_end else its first day
+_LAST_DAY = "CASE WHEN date_end IS NULL THEN _start ELSE _end END"
 # the order the store reads in (store.read_events): ties in date keep it
 _ORDER = "_start NULLS LAST, doc_id, char_start, char_end, event_id"
 _PERIOD = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
@@ -98,7 +99,8 @@ def choices(con: duckdb.DuckDBPyConnection) -> views.Choices:
 def headline(con: duckdb.DuckDBPyConnection, filters: views.Filters) -> views.Headline:
     sql, params = where(filters)
     events, pairs, documents, undated, first, last = con.execute(
-        f"SELECT count(*), count(DISTINCT pair), count(DISTINCT doc_id), count(*) - count(_start), min(_start), max(_end) FROM events WHERE {sql}",
+        f"SELECT count(*), count(DISTINCT pair), count(DISTINCT doc_id), count(*) - count(_start), min(_start), max({_LAST_DAY}) "
+        f"FROM events WHERE {sql}",
         params,
     ).fetchone()
     return views.Headline(
@@ -135,7 +137,8 @@ def timeline_figure(
     if total == 0:
         return None
     if total <= point_limit:
-        return views.timeline_figure(rows(con, filters, total + _undated(con, filters)), point_limit=point_limit, lane_limit=lane_limit)
+        dated_rows = rows(con, replace(filters, include_undated=False), total)
+        return views.timeline_figure(dated_rows, point_limit=point_limit, lane_limit=lane_limit)
     span = con.execute(f"SELECT min(_start), max(_start) FROM events WHERE {dated}", params).fetchone()
     freq = views.bin_freq(pd.Series(pd.to_datetime(list(span))))
     notes = []
@@ -156,13 +159,9 @@ def timeline_figure(
     counts["_lane"] = counts["_lane"].map(labels)
     counts["_bin"] = pd.to_datetime(counts["_bin"])
     notes.append(f"{int(counts['n'].sum()):,} events, counted per {views.FREQ_WORDS[freq]}")
-    lane_order = sorted(counts["_lane"].unique()) if lane_sql == "pair" else [views.TYPE_LABELS[t] for t in EVENT_TYPES if t in labels and t in set(counts["_lane"].map({v: k for k, v in labels.items()}))]
+    present = set(counts["event_type"])
+    lane_order = sorted(counts["_lane"].unique()) if lane_sql == "pair" else [views.TYPE_LABELS[t] for t in EVENT_TYPES if t in present]
     return views.finish_timeline(views.counts_figure(counts, freq), notes, lane_order)
-
-
-def _undated(con: duckdb.DuckDBPyConnection, filters: views.Filters) -> int:
-    sql, params = where(filters)
-    return con.execute(f"SELECT count(*) FROM events WHERE {sql} AND _start IS NULL", params).fetchone()[0]
 
 
 def pair_summary(con: duckdb.DuckDBPyConnection, filters: views.Filters) -> pd.DataFrame:
@@ -170,7 +169,7 @@ def pair_summary(con: duckdb.DuckDBPyConnection, filters: views.Filters) -> pd.D
     sql, params = where(filters)
     by_type = ", ".join(f"count(*) FILTER (WHERE event_type = '{t}') AS \"{t}\"" for t in EVENT_TYPES)
     table = con.execute(
-        f"SELECT pair, count(*) AS events, {by_type}, min(_start) AS first, max(_end) AS last, count(DISTINCT doc_id) AS documents "
+        f"SELECT pair, count(*) AS events, {by_type}, min(_start) AS first, max({_LAST_DAY}) AS last, count(DISTINCT doc_id) AS documents "
         f"FROM events WHERE {sql} AND pair IS NOT NULL GROUP BY pair ORDER BY events DESC, pair",
         params,
     ).df()
@@ -188,7 +187,9 @@ def pair_summary(con: duckdb.DuckDBPyConnection, filters: views.Filters) -> pd.D
     for pair, giver, unit, amount in aid:
         aid_words.setdefault((pair, giver), []).append(f"{amount:,.0f} {unit}")
     table["visits each way"] = views.per_direction(pairs, lambda pair, giver: f"{visit_counts.get((pair, giver), 0):,}").to_numpy()
-    table["aid each way"] = views.per_direction(pairs, lambda pair, giver: ", ".join(aid_words[(pair, giver)]) if (pair, giver) in aid_words else None).to_numpy()
+    table["aid each way"] = views.per_direction(
+        pairs, lambda pair, giver: ", ".join(aid_words[(pair, giver)]) if (pair, giver) in aid_words else None
+    ).to_numpy()
     table["pair"] = [views.pair_label(p) for p in pairs]
     for column in ("first", "last"):
         table[column] = pd.to_datetime(table[column])
@@ -209,15 +210,3 @@ def activity(con: duckdb.DuckDBPyConnection, filters: views.Filters, freq: str =
 def store_signature(root: str | os.PathLike) -> tuple[str, ...]:
     """The parts present: a new ingest changes it, so the dashboard reconnects."""
     return tuple(f.parent.name for f in store.event_files(root))
-
-
-def load_rows(root: Path, filters: views.Filters, limit: int = views.TABLE_LIMIT) -> pd.DataFrame:
-    """One-shot ``rows`` for scripts and tests: connect, query, close."""
-    con = connect(root)
-    try:
-        return rows(con, filters, limit)
-    finally:
-        con.close()
-
-
-__all__: Sequence[str] = ("activity", "choices", "connect", "headline", "pair_summary", "rows", "store_signature", "timeline_figure", "where")
