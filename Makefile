@@ -1,13 +1,15 @@
 # make run   - set up and launch the dashboard on the bundled seeds
 # make test  - set up and run the whole suite (lint, unit, app and browser tests)
 # make bench - set up and run the benchmarks
+# make load  - 20 concurrent browser sessions against the dashboard (RELIABILITY.md)
+# make fuzz  - a long hypothesis run of the extraction properties (RELIABILITY.md)
 
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup run test lint bench browser clean
+.PHONY: setup run test lint bench browser clean load fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +39,16 @@ test: setup browser lint
 bench: setup
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_store.py
 	$(PY) benchmarks/bench_merge.py
+
+# 20 concurrent dashboard sessions on loopback (open, filter, download): errors and p50/p95 per step
+load: setup browser
+	$(PY) benchmarks/load_test.py --sessions 20 --budget 600
+
+# the extraction properties with many hypothesis examples, bounded in time
+fuzz: setup
+	$(PY) benchmarks/fuzz.py --examples 10000 --seconds 600
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
