@@ -16,15 +16,13 @@ The goal is a filter change under one second at 1M events.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from timing import median_seconds
+from timing import app_seconds, median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -111,24 +109,6 @@ def bench_views(data: views.Dataset, load_seconds: float, repeat: int) -> dict[s
     }
 
 
-def bench_app(path: Path, pairs: tuple[str, ...], repeat: int) -> dict[str, float]:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["RELATIONS_DATA"] = str(path)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    start = time.perf_counter()
-    app.run()
-    first = time.perf_counter() - start
-    if app.exception:
-        raise RuntimeError(app.exception[0].message)
-    changes = []
-    for i in range(repeat):  # alternate two pairs: every run is a real change
-        app.multiselect(key="pairs").set_value([pairs[i % 2]])
-        start = time.perf_counter()
-        app.run()
-        changes.append(time.perf_counter() - start)
-    return {"app: first render": first, "app: filter change": statistics.median(changes)}
-
 
 def markdown(rows: dict[int, dict[str, float]]) -> str:
     sizes = list(rows)
@@ -148,7 +128,7 @@ def main() -> None:
         path = events_file(n)
         start = time.perf_counter()
         data = views.load(views.source_for(path))
-        rows[n] = bench_views(data, time.perf_counter() - start, args.repeat) | bench_app(path, data.choices.pairs, args.repeat)
+        rows[n] = bench_views(data, time.perf_counter() - start, args.repeat) | app_seconds(path, data.choices.pairs, args.repeat)
         print(f"{n:>9,} events measured", file=sys.stderr)
     print(f"\nServer-side time, median of {args.repeat} runs\n")
     print(markdown(rows))

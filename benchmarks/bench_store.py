@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
 
 from bench_dashboard import ROOT, WORK, markdown, synthetic_events
-from timing import median_seconds
+from timing import app_seconds, median_seconds
 
 from relations import store, store_views, views
 
@@ -71,24 +69,6 @@ def bench_sql(root: Path, repeat: int) -> tuple[dict[str, float], tuple[str, ...
     return figures, pairs
 
 
-def bench_app(root: Path, pairs: tuple[str, ...], repeat: int) -> dict[str, float]:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["RELATIONS_DATA"] = str(root)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-    start = time.perf_counter()
-    app.run()
-    first = time.perf_counter() - start
-    if app.exception:
-        raise RuntimeError(app.exception[0].message)
-    changes = []
-    for i in range(repeat):  # alternate two pairs: every run is a real change
-        app.multiselect(key="pairs").set_value([pairs[i % 2]])
-        start = time.perf_counter()
-        app.run()
-        changes.append(time.perf_counter() - start)
-    return {"app: first render": first, "app: filter change": statistics.median(changes)}
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -99,7 +79,7 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         root = store_of(n)
         sql, pairs = bench_sql(root, args.repeat)
-        rows[n] = sql | bench_app(root, pairs, args.repeat)
+        rows[n] = sql | app_seconds(root, pairs, args.repeat)
         print(f"{n:>9,} events measured", file=sys.stderr)
     print(f"\nDashboard on a store, seconds, median of {args.repeat} runs\n")
     print(markdown(rows))

@@ -56,13 +56,7 @@ def _quote(text: str) -> str:
 def where(filters: views.Filters) -> tuple[str, list]:
     """``views.apply_filters`` as a SQL condition and its parameters."""
     clauses, params = [], []
-    for column, wanted in (
-        ("pair", filters.pairs),
-        ("event_type", filters.types),
-        ("status", filters.statuses),
-        ("language", filters.languages),
-        ("doc_id", filters.docs),
-    ):
+    for column, wanted in filters.by_column():
         if wanted:
             clauses.append(f"coalesce(list_contains(?::VARCHAR[], {column}), false)")
             params.append(list(wanted))

@@ -531,17 +531,21 @@ class Filters:
     docs: tuple[str, ...] = ()
     include_undated: bool = True
 
+    def by_column(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The choices that keep a row by one column's value (pandas and SQL read the same list)."""
+        return (
+            ("pair", self.pairs),
+            ("event_type", self.types),
+            ("status", self.statuses),
+            ("language", self.languages),
+            ("doc_id", self.docs),
+        )
+
 
 def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The rows the filters keep, in one vectorised mask."""
     keep = pd.Series(True, index=events.index)
-    for column, wanted in (
-        ("pair", filters.pairs),
-        ("event_type", filters.types),
-        ("status", filters.statuses),
-        ("language", filters.languages),
-        ("doc_id", filters.docs),
-    ):
+    for column, wanted in filters.by_column():
         if wanted:
             keep &= events[column].isin(wanted).fillna(False)
     if filters.country:
