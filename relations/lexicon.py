@@ -15,7 +15,7 @@ import gettext
 import importlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -69,17 +69,12 @@ class Lexicon:
     future_words: PhraseMatcher[bool]
     ambiguous_months: frozenset[str]
     destination: frozenset[str]
-    origin: frozenset[str]
     scales: dict[str, float]
     currencies: PhraseMatcher[str]
     number_words: dict[str, int]
     decimal: str
     group: str
     abbreviations: frozenset[str]
-    extras: dict = field(default_factory=dict)
-
-    def words(self, section: str, name: str) -> list[str]:
-        return list(self.data.get(section, {}).get(name, []))
 
 
 def _dateparser_info(code: str) -> dict:
@@ -301,7 +296,6 @@ def lexicon(code: str) -> Lexicon:
         future_words=matcher(dates.get("future_words", [])),
         ambiguous_months=frozenset(w.lower() for w in dates.get("ambiguous_months", [])),
         destination=frozenset(w.lower() for w in data.get("prepositions", {}).get("destination", [])),
-        origin=frozenset(w.lower() for w in data.get("prepositions", {}).get("origin", [])),
         scales={k.lower(): float(v) for k, v in amounts.get("scales", {}).items()},
         currencies=PhraseMatcher(_currency_phrases(code, data, locale)),
         number_words=_number_words(code) | {k.lower(): int(v) for k, v in amounts.get("number_words", {}).items()},
