@@ -559,11 +559,11 @@ def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tu
     for m in mentions:
         i = bisect.bisect_right(starts, m.start) - 1
         lo, hi = bounds[i] if i >= 0 and m.start < bounds[i][1] else (0, len(text))
-        near = text[max(lo, m.start - _TENSE_WORD_REACH) : min(hi, m.end + _TENSE_WORD_REACH)]
-        past = lex.past_words.search(near) is not None  # "dello scorso 18 marzo", "last March"
+        near = (text, max(lo, m.start - _TENSE_WORD_REACH), min(hi, m.end + _TENSE_WORD_REACH))
+        past = lex.past_words.search(*near) is not None  # "dello scorso 18 marzo", "last March"
         if past:
             future = False
-        elif lex.future_words.search(near):  # "le 5 mars prochain"
+        elif lex.future_words.search(*near):  # "le 5 mars prochain"
             future = True
         else:
             future = is_future(text, m.start, m.end, lex, lo, hi)

@@ -28,6 +28,7 @@ from .amounts import Amount
 from .countries import CountryMention
 from .dates import UNKNOWN, DateValue, Mention
 from .lexicon import Lexicon
+from .matching import Match
 from .sentences import Sentence
 from .tense import is_future, is_negated
 
@@ -137,9 +138,9 @@ def extract_events(doc: Document) -> list[Event]:
 
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
-    links = [(m.start, m.end) for m in lex.link.finditer(s.text)]
+    links = [(m.start - s.start, m.end - s.start) for m in lex.link.finditer(text, s.start, s.end)]
     triggers = [
-        replace(t, start=t.start - s.start, end=t.end - s.start)
+        Match(t.start - s.start, t.end - s.start, t.text, t.value)
         for t in doc.within(doc.triggers, s)
         if not is_negated(text, t.start, t.end, lex, s.start)
     ]
@@ -152,7 +153,7 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
         by_type.setdefault(t.value, []).append(t)
     found = doc.within(doc.countries, s)
     mentions = doc.within(doc.dates, s)
-    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(s, a, lex)]
+    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(text, s, a, lex)]
     linked = bool(links)
     # an aid word without money makes no event, so it must not take the date
     owners = [t for t in triggers if t.value != "aid" or money]
@@ -184,16 +185,14 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
             if etype == "aid":
                 out.extend(replace(base, amount=m.value, currency=m.currency) for m in money)
             elif etype == "signing":
-                out.append(replace(base, count=_count(s, lex)))
+                out.append(replace(base, count=_count(text, s, lex)))
             else:
                 out.append(base)
     return out
 
 
-def _is_trade(s: Sentence, a: Amount, lex: Lexicon) -> bool:
-    lo = max(s.start, a.start - 50)
-    window = s.text[lo - s.start : a.end - s.start + 30]
-    return lex.not_aid.search(window) is not None
+def _is_trade(text: str, s: Sentence, a: Amount, lex: Lexicon) -> bool:
+    return lex.not_aid.search(text, max(s.start, a.start - 50), min(s.end, a.end + 30)) is not None
 
 
 def _owned(mentions: list[Mention], mine: list, triggers: list, s: Sentence) -> list[Mention]:
@@ -222,7 +221,7 @@ def _may_date(doc: Document, m: Mention, positions: list[int], future: bool) -> 
     if future and m.past:
         return False
     before = [p for p in positions if p < m.start]
-    return not (before and doc.lex.since.search(doc.text[max(before) : m.start]))
+    return not (before and doc.lex.since.search(doc.text, max(before), m.start))
 
 
 def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tuple[DateValue, bool]:
@@ -248,10 +247,10 @@ def _date_for(etype: str, positions: list[int], mentions: list[Mention]) -> tupl
     return best.value, best.value.known
 
 
-def _count(s: Sentence, lex: Lexicon) -> int | None:
+def _count(text: str, s: Sentence, lex: Lexicon) -> int | None:
     """'7 cooperation documents', 'once acuerdos' -> the number of documents."""
-    for doc_noun in lex.documents.finditer(s.text):
-        before = [w.strip(",;:()").lower() for w in s.text[max(0, doc_noun.start - 40) : doc_noun.start].split()[-4:]]
+    for doc_noun in lex.documents.finditer(text, s.start, s.end):
+        before = [w.strip(",;:()").lower() for w in text[max(s.start, doc_noun.start - 40) : doc_noun.start].split()[-4:]]
         for end in range(len(before), 0, -1):
             if before[end - 1].isdigit() and 0 < int(before[end - 1]) < 1000:
                 return int(before[end - 1])

@@ -13,7 +13,7 @@ from functools import cache
 _LETTERS = re.compile(r"[^\W\d_]")
 
 # enough text to be sure, little enough to stay fast on long documents
-_SAMPLE = 1500
+_SAMPLE = 600
 _ALIASES = {"no": "nb", "nn": "nb"}
 
 

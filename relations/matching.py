@@ -13,14 +13,20 @@ per list, not once per phrase. Phrase syntax, shared by all language files:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+_UNSEEN = object()
+_MEMO_LIMIT = 100_000
 _WILD = "\x00"  # the trie's token for "any word characters"
 _SPACE = "\x01"  # the trie's token for "white space or hyphen"
 
@@ -134,6 +140,100 @@ def _starts_a_word(phrase: str) -> bool:
     return phrase.startswith("*") or bool(re.match(r"\w", phrase))
 
 
+def _compile(phrases: list[str], before: str, flags: int) -> re.Pattern:
+    return re.compile(before + "(?:" + _trie_regex(phrases) + ")" + _AFTER, flags)
+
+
+# Phrases that start a word are only tried where a word of the text starts with
+# one of their first words' heads (first few letters). A text's words and their
+# heads are listed once, however many phrase lists read it and whatever part of
+# it they read: the regex engine alone would try every phrase trie at every word.
+_HEAD = 4
+_WORDS = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")
+_HEAD_OF = itemgetter(slice(None, _HEAD))
+
+
+def _lower(text: str) -> str:
+    # same length as text (the lower() of "İ" is two characters); "ı" and "ſ" as IGNORECASE pairs them
+    return text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Where the words of a text start, and their heads (as written and lowered)."""
+
+    length: int
+    starts: list[int]
+    heads: dict[bool, list[str]]  # ignore_case -> heads
+    present: dict[bool, frozenset[str]]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        # C-level all through: the words and the runs between them, their offsets by summing lengths
+        parts = _WORD_SPLIT.split(text)
+        starts = list(accumulate(map(len, parts), initial=0))[1::2]
+        heads = list(map(_HEAD_OF, parts[1::2]))
+        lowered = _lower("\x00".join(heads)).split("\x00")
+        return cls(len(text), starts, {False: heads, True: lowered}, {False: frozenset(heads), True: frozenset(lowered)})
+
+
+@lru_cache(maxsize=16)
+def _words(text: str) -> _Words:
+    # a document is read by many phrase lists, whole and in windows: keep the last few
+    return _Words.of(text)
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """Phrases starting with a word, tried only where their first word may start."""
+
+    regex: re.Pattern
+    heads: frozenset[str]  # first words' heads
+    stems: tuple[str, ...]  # "vis*": a wildcard stem shorter than a head begins many heads
+    ignore_case: bool
+
+    @classmethod
+    def of(cls, phrases: list[str], flags: int) -> _Indexed:
+        ignore_case = bool(flags & re.IGNORECASE)
+        heads, stems = set(), set()
+        for phrase in phrases:
+            first = _WORDS.match(phrase).group()
+            head = (_lower(first) if ignore_case else first)[:_HEAD]
+            (stems if len(first) < _HEAD and phrase == first + "*" else heads).add(head)
+        return cls(_compile(phrases, _WORD_START, flags), frozenset(heads), tuple(sorted(stems)), ignore_case)
+
+    def matches(self, text: str, start: int, end: int) -> list[re.Match]:
+        """Like ``regex.finditer(text, start, end)``: left-most, then on from the end of each match."""
+        out = []
+        for p in self._candidates(_words(text), start, end):
+            if p >= start:
+                m = self.regex.match(text, p, end)
+                if m:
+                    start = m.end()
+                    out.append(m)
+        return out
+
+    def _candidates(self, words: _Words, start: int, end: int) -> list[int]:
+        heads, stems = words.heads[self.ignore_case], self.stems
+        if start == 0 and end >= words.length:
+            wanted = words.present[self.ignore_case] & self.heads
+            if not wanted and not stems:
+                return []
+            lo, hi = 0, len(heads)
+        else:
+            wanted = self.heads
+            lo, hi = bisect.bisect_left(words.starts, start), bisect.bisect_left(words.starts, end)
+        if stems:
+            return [words.starts[i] for i in range(lo, hi) if heads[i] in wanted or heads[i].startswith(stems)]
+        return [words.starts[i] for i in range(lo, hi) if heads[i] in wanted]
+
+
 @dataclass(frozen=True)
 class Match(Generic[T]):
     start: int
@@ -158,17 +258,20 @@ class PhraseMatcher(Generic[T]):
             table = self._suffix if phrase.startswith("*") else self._prefix if phrase.endswith("*") else self._exact
             table.setdefault(k, value)
             (folded_cs if exact_case or is_exact_case(phrase) else folded_ci).append(phrase)
-        self._regexes = []
+        self._indexed: list[_Indexed] = []
+        self._scanned: list[re.Pattern] = []
         for group, flags in ((folded_ci, re.IGNORECASE), (folded_cs, 0)):
-            words = [p for p in group if _starts_a_word(p)]
-            symbols = [p for p in group if not _starts_a_word(p)]
-            for part, before in ((words, _WORD_START), (symbols, "")):
+            words = [p for p in group if _starts_a_word(p) and not p.startswith("*")]
+            if words:
+                self._indexed.append(_Indexed.of(words, flags))
+            for part, before in (([p for p in group if p.startswith("*")], _WORD_START), ([p for p in group if not _starts_a_word(p)], "")):
                 if part:
-                    self._regexes.append(re.compile(before + "(?:" + _trie_regex(part) + ")" + _AFTER, flags))
+                    self._scanned.append(_compile(part, before, flags))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
+        self._looked_up: dict[str, T | None] = {}  # matched text -> value: lookup normalises, and the same words recur
 
     def __bool__(self) -> bool:
-        return bool(self._regexes)
+        return bool(self._indexed or self._scanned)
 
     def lookup(self, matched: str) -> T | None:
         k = key(matched)
@@ -182,26 +285,45 @@ class PhraseMatcher(Generic[T]):
                 return value
         return None
 
-    def finditer(self, text: str) -> Iterator[Match[T]]:
-        text = fold(text)
+    def findall(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
+        """Matches inside ``text[start:end]``, at offsets in ``text``.
+
+        A window of a longer text reads that text once for all its windows; a
+        word cut by the window's start is not a word start.
+        """
+        text = _folded(text)
+        end = len(text) if end is None else end
         found: list[Match[T]] = []
-        for regex in self._regexes:
-            for m in regex.finditer(text):
-                if m.end() > m.start():
-                    value = self.lookup(m.group())
-                    if value is not None:
-                        found.append(Match(m.start(), m.end(), m.group(), value))
-        if len(self._regexes) > 1:
+        for indexed in self._indexed:
+            found += self._values(indexed.matches(text, start, end))
+        for regex in self._scanned:
+            found += self._values(regex.finditer(text, start, end))
+        if len(self._indexed) + len(self._scanned) > 1 and found:
             found.sort(key=lambda m: (m.start, -(m.end - m.start)))
             kept: list[Match[T]] = []
             for m in found:
                 if not kept or m.start >= kept[-1].end:
                     kept.append(m)
             found = kept
-        yield from found
+        return found
 
-    def findall(self, text: str) -> list[Match[T]]:
-        return list(self.finditer(text))
+    def _values(self, matches: Iterable[re.Match]) -> list[Match[T]]:
+        out = []
+        for m in matches:
+            if m.end() > m.start():
+                matched = m.group()
+                value = self._looked_up.get(matched, _UNSEEN)
+                if value is _UNSEEN:
+                    if len(self._looked_up) >= _MEMO_LIMIT:  # a bound for a run over millions of documents
+                        self._looked_up.clear()
+                    value = self._looked_up[matched] = self.lookup(matched)
+                if value is not None:
+                    out.append(Match(m.start(), m.end(), matched, value))
+        return out
 
-    def search(self, text: str) -> Match[T] | None:
-        return next(self.finditer(text), None)
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match[T]]:
+        return iter(self.findall(text, start, end))
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> Match[T] | None:
+        found = self.findall(text, start, end)
+        return found[0] if found else None

@@ -15,6 +15,9 @@ from .lexicon import Lexicon
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|\n")
 _LOOKBACK = 120
 _LOOKAHEAD = 40
+# a negation stands within a few words of its verb
+_NEGATION_REACH = 30
+_WORD = re.compile(r"\S+")
 
 
 def clause_start(text: str, pos: int, floor: int) -> int:
@@ -33,23 +36,18 @@ def clause_end(text: str, pos: int, ceiling: int) -> int:
 def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, ceiling: int | None = None) -> bool:
     """Is the clause around text[start:end] set in the future?"""
     ceiling = len(text) if ceiling is None else ceiling
-    before = text[clause_start(text, start, floor) : start]
-    if lex.future.search(before):
+    lo = clause_start(text, start, floor)
+    if lex.future.search(text, lo, start):
         return True
-    if lex.future_suffix is not None:
-        after = text[end : clause_end(text, end, ceiling)]
-        window = before + " " + text[start:end] + " " + after
-        if lex.future_suffix.search(window):
-            return True
-    return False
+    return lex.future_suffix is not None and lex.future_suffix.search(text, lo, clause_end(text, end, ceiling)) is not None
 
 
 def is_negated(text: str, start: int, end: int, lex: Lexicon, floor: int = 0) -> bool:
     """Is a trigger at text[start:end] denied ("was not inked", "n'a pas signé")?"""
-    before = " ".join(text[max(floor, start - 30) : start].split()[-3:])
-    # Germanic languages deny after the verb: "unterzeichneten … nicht", "undertecknade inte"
-    after = " ".join(text[end : end + 30].split()[:2])
-    window = before + " " + text[start:end] + " " + after
-    if lex.negation_exceptions.search(window):  # "not only", "nicht nur"
+    # the last three words before the trigger, the first two after (Germanic languages deny
+    # after the verb: "unterzeichneten … nicht", "undertecknade inte")
+    lo = ([m.start() for m in _WORD.finditer(text, max(floor, start - _NEGATION_REACH), start)][-3:] or [start])[0]
+    hi = ([m.end() for m in _WORD.finditer(text, end, min(len(text), end + _NEGATION_REACH))][:2] or [end])[-1]
+    if lex.negation_exceptions.search(text, lo, hi):  # "not only", "nicht nur"
         return False
-    return bool(lex.negation.search(before)) or bool(lex.negation.search(after))
+    return lex.negation.search(text, lo, start) is not None or lex.negation.search(text, end, hi) is not None
