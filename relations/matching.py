@@ -48,6 +48,7 @@ _FOLD = {
     "Ş": "Ș",
     "Ţ": "Ț",
 }
+_SPACES = re.compile(r"[\s\-]+")
 _FOLD_CHARS = re.compile("[" + "".join(_FOLD) + "]")
 
 
@@ -58,10 +59,11 @@ def fold(text: str) -> str:
     return _FOLD_CHARS.sub(lambda m: _FOLD[m.group()], text)
 
 
+@lru_cache(maxsize=65536)  # the same names and words recur in every document
 def key(phrase: str) -> str:
     """The lookup key of a matched or listed phrase."""
     # casefold turns the Turkish "İ" into "i" plus a combining dot: drop the dot
-    return re.sub(r"[\s\-]+", " ", fold(phrase)).strip().casefold().replace("\u0307", "")
+    return _SPACES.sub(" ", fold(phrase)).strip().casefold().replace("\u0307", "")
 
 
 def strip_accents(text: str) -> str:
