@@ -17,7 +17,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
@@ -193,47 +193,68 @@ def _folded(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Indexed:
-    """Phrases starting with a word, tried only where their first word may start."""
+    """Phrases starting with a word, tried only where their first word may start.
 
-    regex: re.Pattern
-    heads: frozenset[str]  # first words' heads
-    stems: tuple[str, ...]  # "vis*": a wildcard stem shorter than a head begins many heads
-    ignore_case: bool
+    The phrases are grouped by head and a group's trie is compiled the first
+    time a text holds its head: most of thousands of names never occur in a
+    run, and compiling them all would cost a worker seconds per language.
+    """
+
+    by_head: dict[str, list[str]]
+    by_stem: dict[str, list[str]]  # "vis*": a wildcard stem shorter than a head begins many heads
+    stems: tuple[str, ...]  # by_stem's keys, for str.startswith
+    flags: int
+    compiled: dict[str, re.Pattern] = field(default_factory=dict)  # text head -> its phrases' trie
 
     @classmethod
     def of(cls, phrases: list[str], flags: int) -> _Indexed:
-        ignore_case = bool(flags & re.IGNORECASE)
-        heads, stems = set(), set()
+        by_head: dict[str, list[str]] = {}
+        by_stem: dict[str, list[str]] = {}
         for phrase in phrases:
             first = _WORDS.match(phrase).group()
-            head = (_lower(first) if ignore_case else first)[:_HEAD]
-            (stems if len(first) < _HEAD and phrase == first + "*" else heads).add(head)
-        return cls(_compile(phrases, _WORD_START, flags), frozenset(heads), tuple(sorted(stems)), ignore_case)
+            head = (_lower(first) if flags & re.IGNORECASE else first)[:_HEAD]
+            table = by_stem if len(first) < _HEAD and phrase == first + "*" else by_head
+            table.setdefault(head, []).append(phrase)
+        return cls(by_head, by_stem, tuple(by_stem), flags)
+
+    @property
+    def ignore_case(self) -> bool:
+        return bool(self.flags & re.IGNORECASE)
 
     def matches(self, text: str, start: int, end: int) -> list[re.Match]:
-        """Like ``regex.finditer(text, start, end)``: left-most, then on from the end of each match."""
+        """Like ``regex.finditer(text, start, end)`` with all the phrases' trie: left-most, then on from each match's end."""
+        words = _words(text)
+        heads = words.heads[self.ignore_case]
         out = []
-        for p in self._candidates(_words(text), start, end):
+        for i in self._candidates(words, heads, start, end):
+            p = words.starts[i]
             if p >= start:
-                m = self.regex.match(text, p, end)
+                m = self._regex(heads[i]).match(text, p, end)
                 if m:
                     start = m.end()
                     out.append(m)
         return out
 
-    def _candidates(self, words: _Words, start: int, end: int) -> list[int]:
-        heads, stems = words.heads[self.ignore_case], self.stems
+    def _candidates(self, words: _Words, heads: list[str], start: int, end: int) -> list[int]:
+        stems = self.stems
         if start == 0 and end >= words.length:
-            wanted = words.present[self.ignore_case] & self.heads
+            wanted = words.present[self.ignore_case] & self.by_head.keys()
             if not wanted and not stems:
                 return []
             lo, hi = 0, len(heads)
         else:
-            wanted = self.heads
+            wanted = self.by_head
             lo, hi = bisect.bisect_left(words.starts, start), bisect.bisect_left(words.starts, end)
         if stems:
-            return [words.starts[i] for i in range(lo, hi) if heads[i] in wanted or heads[i].startswith(stems)]
-        return [words.starts[i] for i in range(lo, hi) if heads[i] in wanted]
+            return [i for i in range(lo, hi) if heads[i] in wanted or heads[i].startswith(stems)]
+        return [i for i in range(lo, hi) if heads[i] in wanted]
+
+    def _regex(self, head: str) -> re.Pattern:
+        regex = self.compiled.get(head)
+        if regex is None:
+            phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
+            regex = self.compiled[head] = _compile(phrases, _WORD_START, self.flags)
+        return regex
 
 
 @dataclass(frozen=True)
