@@ -1,0 +1,82 @@
+"""Phrase lists found in a text: the matcher behind countries, triggers, months and every word list."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relations.matching import _AFTER, _WORD_START, PhraseMatcher, _trie_regex, fold, is_exact_case
+
+
+def spans(matcher: PhraseMatcher, text: str, *window: int) -> list[tuple[str, object]]:
+    return [(m.text, m.value) for m in matcher.findall(text, *window)]
+
+
+def test_wildcards_case_and_whole_words() -> None:
+    m = PhraseMatcher([("visit*", "visit"), ("talks", "meeting"), ("US", "USA"), ("*vereinbarung*", "signing"), ("vis*", "short")])
+    text = "The visited talks focus US us Kooperationsvereinbarungen vise"
+    assert spans(m, text) == [
+        ("visited", "visit"),
+        ("talks", "meeting"),
+        ("US", "USA"),  # "us" in "focus" is no word, and lower-case "us" is not the exact-case "US"
+        ("Kooperationsvereinbarungen", "signing"),
+        ("vise", "short"),
+    ]
+
+
+def test_the_longest_phrase_wins_and_spaces_match_any_run_or_hyphen() -> None:
+    m = PhraseMatcher([("South Korea", "KOR"), ("Korea", "KOR?"), ("Guinea Bissau", "GNB"), ("Guinea", "GIN")])
+    found = spans(m, "South  Korea and Guinea-Bissau, then Guinea.")
+    assert found == [("South  Korea", "KOR"), ("Guinea-Bissau", "GNB"), ("Guinea", "GIN")]
+
+
+def test_turkish_dotted_capital_i_matches_its_lower_case() -> None:
+    m = PhraseMatcher([("İran", "IRN")])
+    assert spans(m, "İRAN, İran, IRAN ve Irak") == [("İRAN", "IRN"), ("İran", "IRN"), ("IRAN", "IRN")]
+
+
+def test_a_window_reads_part_of_the_text_at_the_texts_offsets() -> None:
+    m = PhraseMatcher([("not", True), ("never", True)])
+    text = "They did not meet; they will never sign."
+    found = m.findall(text, 18, len(text))
+    assert [(f.start, f.text) for f in found] == [(text.index("never"), "never")]
+    # a word cut by the window's start is not a word start
+    assert m.findall("cannot", 3) == []
+
+
+def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
+    m = PhraseMatcher([])
+    assert not m and m.findall("anything") == [] and m.search("anything") is None
+
+
+WORDS = ["visit", "Visits", "talk", "talks", "US", "us", "Costa", "Rica", "Rico", "İran", "iran", "ab", "abc", "Abcd", "€", "10"]
+PHRASES = ["visit*", "talks", "US", "Costa Rica", "Puerto Rico", "İran", "ab", "abc*", "Abcd", "€", "*ica"]
+SEPARATORS = [" ", "  ", "-", ", ", ". ", "\n", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PHRASES), min_size=1, max_size=6, unique=True),
+    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=12),
+)
+def test_matches_are_those_of_one_regex_over_the_whole_list(phrases: list[str], words: list[tuple[str, str]]) -> None:
+    """Indexing by head and compiling per head change the cost, never the matches."""
+    text = "".join(w + sep for w, sep in words)
+    m = PhraseMatcher((p, p) for p in phrases)
+    folded = [fold(p) for p in phrases]
+    reference = []
+    for exact in (False, True):
+        group = [p for p in folded if is_exact_case(p) == exact]
+        words = [p for p in group if re.match(r"[\w*]", p)]
+        for part, before in ((words, _WORD_START), ([p for p in group if p not in words], "")):
+            if part:
+                regex = re.compile(before + "(?:" + _trie_regex(part) + ")" + _AFTER, 0 if exact else re.IGNORECASE)
+                reference += [x for x in regex.finditer(fold(text)) if x.end() > x.start() and m.lookup(x.group()) is not None]
+    reference.sort(key=lambda x: (x.start(), -(x.end() - x.start())))
+    kept: list[re.Match] = []
+    for x in reference:
+        if not kept or x.start() >= kept[-1].end():
+            kept.append(x)
+    assert [(f.start, f.end) for f in m.findall(text)] == [(x.start(), x.end()) for x in kept]
