@@ -148,8 +148,8 @@ def _compile(phrases: list[str], before: str, flags: int) -> re.Pattern:
 
 # Phrases that start a word are only tried where a word of the text starts with
 # one of their first words' heads (first few letters). A text's words and their
-# heads are listed once, however many phrase lists read it and whatever part of
-# it they read: the regex engine alone would try every phrase trie at every word.
+# heads are listed once, however many phrase lists read it: the regex engine
+# alone would try every phrase trie at every word.
 _HEAD = 4
 _WORDS = re.compile(r"\w+")
 _WORD_SPLIT = re.compile(r"(\w+)")
@@ -165,7 +165,6 @@ def _lower(text: str) -> str:
 class _Words:
     """Where the words of a text start, and their heads (as written and lowered)."""
 
-    length: int
     starts: list[int]
     heads: dict[bool, list[str]]  # ignore_case -> heads
     present: dict[bool, frozenset[str]]
@@ -177,12 +176,12 @@ class _Words:
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
         heads = list(map(_HEAD_OF, parts[1::2]))
         lowered = _lower("\x00".join(heads)).split("\x00")
-        return cls(len(text), starts, {False: heads, True: lowered}, {False: frozenset(heads), True: frozenset(lowered)})
+        return cls(starts, {False: heads, True: lowered}, {False: frozenset(heads), True: frozenset(lowered)})
 
 
 @lru_cache(maxsize=16)
 def _words(text: str) -> _Words:
-    # a document is read by many phrase lists, whole and in windows: keep the last few
+    # a document is read by many phrase lists: keep the last few
     return _Words.of(text)
 
 
@@ -204,6 +203,7 @@ class _Indexed:
     by_stem: dict[str, list[str]]  # "vis*": a wildcard stem shorter than a head begins many heads
     stems: tuple[str, ...]  # by_stem's keys, for str.startswith
     flags: int
+    ignore_case: bool
     compiled: dict[str, re.Pattern] = field(default_factory=dict)  # text head -> its phrases' trie
 
     @classmethod
@@ -215,39 +215,29 @@ class _Indexed:
             head = (_lower(first) if flags & re.IGNORECASE else first)[:_HEAD]
             table = by_stem if len(first) < _HEAD and phrase == first + "*" else by_head
             table.setdefault(head, []).append(phrase)
-        return cls(by_head, by_stem, tuple(by_stem), flags)
+        return cls(by_head, by_stem, tuple(by_stem), flags, bool(flags & re.IGNORECASE))
 
-    @property
-    def ignore_case(self) -> bool:
-        return bool(self.flags & re.IGNORECASE)
-
-    def matches(self, text: str, start: int, end: int) -> list[re.Match]:
-        """Like ``regex.finditer(text, start, end)`` with all the phrases' trie: left-most, then on from each match's end."""
+    def matches(self, text: str) -> list[re.Match]:
+        """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
         words = _words(text)
         heads = words.heads[self.ignore_case]
+        wanted = words.present[self.ignore_case] & self.by_head.keys()
+        if self.stems:
+            candidates = [i for i, head in enumerate(heads) if head in wanted or head.startswith(self.stems)]
+        elif wanted:
+            candidates = [i for i, head in enumerate(heads) if head in wanted]
+        else:
+            return []
         out = []
-        for i in self._candidates(words, heads, start, end):
+        compiled, end = self.compiled, 0
+        for i in candidates:
             p = words.starts[i]
-            if p >= start:
-                m = self._regex(heads[i]).match(text, p, end)
+            if p >= end:
+                m = (compiled.get(heads[i]) or self._regex(heads[i])).match(text, p)
                 if m:
-                    start = m.end()
+                    end = m.end()
                     out.append(m)
         return out
-
-    def _candidates(self, words: _Words, heads: list[str], start: int, end: int) -> list[int]:
-        stems = self.stems
-        if start == 0 and end >= words.length:
-            wanted = words.present[self.ignore_case] & self.by_head.keys()
-            if not wanted and not stems:
-                return []
-            lo, hi = 0, len(heads)
-        else:
-            wanted = self.by_head
-            lo, hi = bisect.bisect_left(words.starts, start), bisect.bisect_left(words.starts, end)
-        if stems:
-            return [i for i in range(lo, hi) if heads[i] in wanted or heads[i].startswith(stems)]
-        return [i for i in range(lo, hi) if heads[i] in wanted]
 
     def _regex(self, head: str) -> re.Pattern:
         regex = self.compiled.get(head)
@@ -292,6 +282,7 @@ class PhraseMatcher(Generic[T]):
                     self._scanned.append(_compile(part, before, flags))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
         self._looked_up: dict[str, T | None] = {}  # matched text -> value: lookup normalises, and the same words recur
+        self._read: tuple[str, list[Match[T]], list[int]] | None = None  # the last text read: its matches and their starts
 
     def __bool__(self) -> bool:
         return bool(self._indexed or self._scanned)
@@ -309,18 +300,35 @@ class PhraseMatcher(Generic[T]):
         return None
 
     def findall(self, text: str, start: int = 0, end: int | None = None) -> list[Match[T]]:
-        """Matches inside ``text[start:end]``, at offsets in ``text``.
+        """The matches lying inside ``text[start:end]``, at offsets in ``text``.
 
-        A window of a longer text reads that text once for all its windows; a
-        word cut by the window's start is not a word start.
+        A text is read whole once, and its windows (a sentence, the words
+        around a trigger) are answered from those matches: tense and negation
+        ask about many windows of one document.
         """
         text = _folded(text)
+        read = self._read
+        if read is None or read[0] is not text:
+            found = self._scan(text)
+            read = self._read = (text, found, [m.start for m in found])
+        found = read[1]
+        if start == 0 and end is None:
+            return list(found)
         end = len(text) if end is None else end
+        out = []
+        for m in found[bisect.bisect_left(read[2], start) :]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def _scan(self, text: str) -> list[Match[T]]:
         found: list[Match[T]] = []
         for indexed in self._indexed:
-            found += self._values(indexed.matches(text, start, end))
+            found += self._values(indexed.matches(text))
         for regex in self._scanned:
-            found += self._values(regex.finditer(text, start, end))
+            found += self._values(regex.finditer(text))
         if len(self._indexed) + len(self._scanned) > 1 and found:
             found.sort(key=lambda m: (m.start, -(m.end - m.start)))
             kept: list[Match[T]] = []
