@@ -151,8 +151,9 @@ def _compile(phrases: list[str], before: str, flags: int) -> re.Pattern:
 # heads are listed once, however many phrase lists read it: the regex engine
 # alone would try every phrase trie at every word.
 _HEAD = 4
-_WORDS = re.compile(r"\w+")
-_WORD_SPLIT = re.compile(r"(\w+)")
+# letters and digits apart: a phrase may end where letters meet digits ("US" in "US10")
+_WORDS = re.compile(r"[^\W\d_]+|\d+|_+")
+_WORD_SPLIT = re.compile(f"({_WORDS.pattern})")
 _HEAD_OF = itemgetter(slice(None, _HEAD))
 
 
@@ -163,11 +164,11 @@ def _lower(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Words:
-    """Where the words of a text start, and their heads (as written and lowered)."""
+    """Where the words of a text start, by head (as written, and lowered)."""
 
     starts: list[int]
-    heads: dict[bool, list[str]]  # ignore_case -> heads
-    present: dict[bool, frozenset[str]]
+    heads: dict[bool, list[str]]  # ignore_case -> the head of each word
+    at: dict[bool, dict[str, list[int]]]  # ignore_case -> head -> indices of its words
 
     @classmethod
     def of(cls, text: str) -> _Words:
@@ -176,7 +177,14 @@ class _Words:
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
         heads = list(map(_HEAD_OF, parts[1::2]))
         lowered = _lower("\x00".join(heads)).split("\x00")
-        return cls(starts, {False: heads, True: lowered}, {False: frozenset(heads), True: frozenset(lowered)})
+        return cls(starts, {False: heads, True: lowered}, {False: _positions(heads), True: _positions(lowered)})
+
+
+def _positions(heads: list[str]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for i, head in enumerate(heads):
+        at.setdefault(head, []).append(i)
+    return at
 
 
 @lru_cache(maxsize=16)
@@ -220,17 +228,16 @@ class _Indexed:
     def matches(self, text: str) -> list[re.Match]:
         """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
         words = _words(text)
-        heads = words.heads[self.ignore_case]
-        wanted = words.present[self.ignore_case] & self.by_head.keys()
+        at = words.at[self.ignore_case]
+        wanted = at.keys() & self.by_head.keys()
         if self.stems:
-            candidates = [i for i, head in enumerate(heads) if head in wanted or head.startswith(self.stems)]
-        elif wanted:
-            candidates = [i for i, head in enumerate(heads) if head in wanted]
-        else:
+            wanted |= {head for head in at if head.startswith(self.stems)}
+        if not wanted:
             return []
+        heads = words.heads[self.ignore_case]
         out = []
         compiled, end = self.compiled, 0
-        for i in candidates:
+        for i in sorted(i for head in wanted for i in at[head]):
             p = words.starts[i]
             if p >= end:
                 m = (compiled.get(heads[i]) or self._regex(heads[i])).match(text, p)
