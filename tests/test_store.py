@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.synchronize
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from relations import parse_text, store
+from relations import merge, parse_text, store
 from relations.schema import DOCUMENT_COLUMNS, EVENT_COLUMNS, events_frame
 
 TEXT = (
@@ -96,3 +98,60 @@ def test_content_hash_is_of_the_bytes(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_bytes(b"same")
     os.utime(tmp_path / "b.txt", (0, 0))
     assert store.content_hash(tmp_path / "a.txt") == store.content_hash(tmp_path / "b.txt")
+
+
+def test_a_store_has_one_writer_at_a_time(tmp_path: Path) -> None:
+    busy = pytest.raises(store.StoreBusy, match=f"another ingest \\(pid {os.getpid()}\\)")
+    with store.locked(tmp_path / "store") as root, busy, store.locked(root):
+        pass
+    with store.locked(root):  # let go at the end of the block
+        pass
+
+
+def _wait_for(started: multiprocessing.synchronize.Event, done: multiprocessing.synchronize.Event) -> None:
+    started.set()
+    done.wait()
+
+
+def test_a_forked_worker_does_not_keep_the_store_locked(tmp_path: Path) -> None:
+    fork = multiprocessing.get_context("fork")
+    started, done = fork.Event(), fork.Event()
+    with store.locked(tmp_path / "store") as root:
+        worker = fork.Process(target=_wait_for, args=(started, done))
+        worker.start()
+    try:
+        assert started.wait(timeout=30)  # the worker runs: its copy of the lock is closed by now
+        # the worker shares its parent's lock but closed its copy: a killed parent leaves the store free
+        with store.locked(root):
+            assert worker.is_alive()
+    finally:
+        done.set()
+        worker.join()
+
+
+def _ids(frame: pd.DataFrame) -> pd.Series:
+    return frame.set_index("event_id")["merged_id"].sort_index()
+
+
+def test_the_merged_ids_cover_the_parts_they_were_computed_over(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    assert store.merged_file(root) is None
+    store.write_part(root, *_batch("a.txt"))
+    store.write_part(root, *_batch("b.txt"))  # the same text: its events merge with a.txt's
+    assert store.update_merged(root) and not store.update_merged(root)
+    assert store.merged_file(root) == root / store.MERGED
+    merged = store.read_merged(root)
+    assert list(merged.columns) == ["event_id", "merged_id"] and merged["merged_id"].nunique() == 2
+    pd.testing.assert_series_equal(_ids(merged), _ids(merge.with_merged_ids(store.read_events(root))))
+    store.write_part(root, *_batch("c.txt"))
+    assert store.merged_file(root) is None  # stale: a part it does not cover
+    # still right, computed from the parts until an ingest writes the file again
+    pd.testing.assert_series_equal(_ids(store.read_merged(root)), _ids(merge.with_merged_ids(store.read_events(root))))
+    assert store.update_merged(root) and store.merged_file(root) is not None
+
+
+def test_an_empty_store_has_no_merged_ids(tmp_path: Path) -> None:
+    root = store.prepare(tmp_path / "store")
+    assert store.read_merged(root).empty
+    assert store.update_merged(root) and store.merged_file(root) is not None
+    assert store.read_merged(root).empty
