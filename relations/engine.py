@@ -9,8 +9,11 @@ does not depend on which worker was fastest.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +47,18 @@ def _context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Pool initializer: a worker ends when the process that started it ends.
+
+    A killed ingest would otherwise leave its workers parsing on, for nobody.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def ordered_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None) -> Iterator[R]:
     """``map(func, items)`` over a process pool, lazily, results in input order.
 
@@ -55,7 +70,7 @@ def ordered_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | No
         yield from map(func, items)
         return
     pending: deque[Future[R]] = deque()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_die_with_parent)
     try:
         for item in items:
             pending.append(pool.submit(func, item))

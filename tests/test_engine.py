@@ -5,10 +5,15 @@ from __future__ import annotations
 import itertools
 import operator
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from corpus import write_corpus
 
 from relations import engine, parse
@@ -49,3 +54,39 @@ def test_one_worker_runs_in_this_process() -> None:
 
 def test_chunks_cover_the_input_once() -> None:
     assert list(engine.chunked(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+_PARENT = """
+import os, sys, time
+from relations import engine
+
+def report(i):
+    print(os.getpid(), flush=True)
+    time.sleep(600)
+
+for _ in engine.ordered_map(report, range(2), workers=2):
+    pass
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (dead, not yet reaped by init) counts as gone
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().split(")")[-1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's prctl")
+def test_workers_end_when_their_parent_is_killed() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True)
+    workers = [int(parent.stdout.readline()) for _ in range(2)]
+    assert all(_alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
