@@ -162,7 +162,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         weekdays=PhraseMatcher(weekday_phrases),
         relative=PhraseMatcher(lex.relative.items()),
         anaphoric=PhraseMatcher(lex.anaphoric.items()),
-        left_span=re.compile(rf"(?:(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
+        left_span=re.compile(rf"(?:\b(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
         left_day=re.compile(rf"{day}\s*{fill}$", flags),
         right_days=re.compile(
             rf"^\s*{fill}([0-3]?\d)(?:{ordinal})?(?!\d)(?:\s*(?:{join})\s*([0-3]?\d)(?:{ordinal})?(?![\d.,]\d))?",

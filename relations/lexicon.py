@@ -91,8 +91,10 @@ def _babel_locale(code: str) -> babel.Locale:
         return babel.Locale.parse("en")
 
 
-def _month_names(info: dict, locale: babel.Locale, capitalised: bool) -> dict[str, int]:
-    names: dict[str, int] = {}
+def _month_names(info: dict, locale: babel.Locale, data: dict) -> dict[str, int]:
+    capitalised = bool(data.get("capitalised_months"))
+    # forms CLDR lacks, from the language file (Russian "в ноябре")
+    names: dict[str, int] = dict(data.get("dates", {}).get("month_forms", {}))
     for i, month in enumerate(MONTHS, 1):
         for name in info.get(month, []):
             names[name] = i
@@ -275,7 +277,7 @@ def lexicon(code: str) -> Lexicon:
         code=code,
         data=data,
         date_order=data.get("date_order") or info.get("date_order", "DMY"),
-        months=_month_names(info, locale, bool(data.get("capitalised_months"))),
+        months=_month_names(info, locale, data),
         weekdays=_weekday_names(info, locale, data),
         relative=_relative(info, data),
         anaphoric={k.lower(): int(v) for k, v in dates.get("anaphoric_days", {}).items()},

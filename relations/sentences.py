@@ -19,7 +19,8 @@ from .lexicon import Lexicon
 MAX_SENTENCE = 1500
 _SOFT_BREAK = re.compile(r"[;,:]\s|\s")
 
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[^\W_a-z])")
+# a sentence ends before a word that does not begin in lower case (in any script: checked in _split_line)
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?([^\W_]))")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
 
@@ -42,6 +43,8 @@ def split(text: str, lex: Lexicon) -> list[Sentence]:
 def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> None:
     start = 0
     for m in _END.finditer(line):
+        if m.group(1).islower():
+            continue
         before = _WORD_BEFORE.search(line, 0, m.start())
         word = before.group(1) if before else ""
         bare = word.strip("(\"'“‘«[").rstrip(".")
