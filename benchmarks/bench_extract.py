@@ -9,6 +9,8 @@ into a temporary folder until it holds ``--files`` files (default 2,000). Each
 copy has its own name and, by default, a distinct last line (``[00042]``), so a
 cache keyed on the content could not answer a copy from its original: every file
 has to be read and parsed. ``--no-suffix`` makes byte-identical copies.
+``--corpus synthetic`` takes as sources articles of ``benchmarks/corpus_gen.py``
+instead (``SYNTHETIC_PER_LANGUAGE`` of each language, seed 0).
 
 Three figures, all in this one process, pinned to one CPU (no multiprocessing):
 
@@ -46,6 +48,7 @@ SEEDS = REPO / "seeds"
 DEV_DOCS = REPO.parent / "shared" / "dev" / "docs"
 ARTIFACT = REPO / "artifacts" / "bench-extract.json"
 SAMPLE_TARGET = 200  # files for the dateparser baseline when --sample is not given
+SYNTHETIC_PER_LANGUAGE = 4  # generated sources per language for --corpus synthetic
 
 # the floor: 4-digit years and month-like words (the stems of several languages' month names)
 FLOOR = re.compile(
@@ -65,6 +68,14 @@ def pin_to_one_core() -> str:
         os.sched_setaffinity(0, {cpu})
         return f"pinned to CPU {cpu}"
     return "not pinned (no sched_setaffinity here); single-threaded"
+
+
+def synthetic_sources(folder: Path) -> tuple[list[Path], str]:
+    """Generated articles as sources, the languages in turn."""
+    from corpus_gen import generate, languages
+
+    n = SYNTHETIC_PER_LANGUAGE * len(languages())
+    return generate(n, folder), f"{n} synthetic articles (benchmarks/corpus_gen.py, seed 0)"
 
 
 def sources() -> tuple[list[Path], str]:
@@ -114,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=2000, help="corpus size in files (default 2000)")
     ap.add_argument("--sample", type=int, metavar="K", help=f"time search_dates on every K-th file (default: about {SAMPLE_TARGET} files)")
+    ap.add_argument("--corpus", choices=("dev", "synthetic"), default="dev", help="sources: seeds + dev documents (default), or generated")
     ap.add_argument("--no-suffix", action="store_true", help="byte-identical copies (no distinct last line)")
     ap.add_argument("--json", type=Path, default=ARTIFACT, help=f"where to write the figures (default {ARTIFACT.relative_to(REPO)})")
     args = ap.parse_args(argv)
@@ -131,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import_dateparser_s = time.perf_counter() - t0
 
-    srcs, origin = sources()
-    print(f"corpus: {origin}; {core}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="relations-bench-"))
     try:
+        srcs, origin = synthetic_sources(workdir / "sources") if args.corpus == "synthetic" else sources()
+        print(f"corpus: {origin}; {core}", flush=True)
         corpus = workdir / "corpus"
         corpus.mkdir()
         pairs, suffixed = build_corpus(srcs, args.files, corpus, distinct=not args.no_suffix)
