@@ -29,6 +29,11 @@ from .matching import PhraseMatcher, fold
 from .tense import is_future
 
 YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
+# one or two digits not following a digit, "." , "/" or "-". The look-behind comes
+# after the first digit, not before it: a pattern that begins with a digit lets
+# the regex engine skip the text to the next digit, a pattern that begins with
+# a look-behind tries every position
+_DAY_NUMBER = r"\d(?<![\d./-]\d)\d?"
 _CONTEXT = 48  # characters read on each side of an anchor
 
 
@@ -177,7 +182,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         month_prep=re.compile(rf"(?:^|[\s(])(?:{_alt(d.get('month_prepositions', []))})\s+$", flags),
         numeric_marker=re.compile(rf"(?:{_alt(markers)})\s*$", flags) if markers else None,
         numeric_span=re.compile(
-            rf"(?<![\d./-])(\d{{1,2}})\s*(?:[-–]|\s(?:{join})\s+(?:(?:{_alt(markers)})\s*)?)\s*(\d{{1,2}})[/.](\d{{1,2}})"
+            rf"({_DAY_NUMBER})\s*(?:[-–]|\s(?:{join})\s+(?:(?:{_alt(markers)})\s*)?)\s*(\d{{1,2}})[/.](\d{{1,2}})"
             rf"(?:[/.]({YEAR}))?(?![\d])",
             flags,
         ),
@@ -185,10 +190,10 @@ def _patterns(lex: Lexicon) -> _Patterns:
     )
 
 
-_ISO = re.compile(rf"(?<![\d./-])({YEAR})-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
-_NUMERIC = re.compile(rf"(?<![\d./-])(\d{{1,2}})([./-])(\d{{1,2}})\2({YEAR})(?![\d])")
-_NUMERIC_DM = re.compile(r"(?<![\d./-])(\d{1,2})/(\d{1,2})(?![\d]|/\d)")
-_YEAR = re.compile(rf"(?<![\d.,/-])({YEAR})(?![\d]|\s*[-–]\s*\d|/)")
+_ISO = re.compile(rf"({YEAR})(?<![\d./-]\d\d\d\d)-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
+_NUMERIC = re.compile(rf"({_DAY_NUMBER})([./-])(\d{{1,2}})\2({YEAR})(?![\d])")
+_NUMERIC_DM = re.compile(rf"({_DAY_NUMBER})/(\d{{1,2}})(?![\d]|/\d)")
+_YEAR = re.compile(rf"({YEAR})(?<![\d.,/-]\d\d\d\d)(?![\d]|\s*[-–]\s*\d|/)")
 
 
 def _day_month_order(lex: Lexicon) -> str:

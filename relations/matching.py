@@ -164,11 +164,11 @@ def _lower(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Words:
-    """Where the words of a text start, by head (as written, and lowered)."""
+    """Where the words of a text start, and their heads."""
 
     starts: list[int]
-    heads: dict[bool, list[str]]  # ignore_case -> the head of each word
-    at: dict[bool, dict[str, list[int]]]  # ignore_case -> head -> indices of its words
+    heads: dict[bool, list[str]]  # ignore_case -> the head of each word (as written, or lowered)
+    at: dict[str, list[int]]  # lowered head -> indices of its words
 
     @classmethod
     def of(cls, text: str) -> _Words:
@@ -177,14 +177,10 @@ class _Words:
         starts = list(accumulate(map(len, parts), initial=0))[1::2]
         heads = list(map(_HEAD_OF, parts[1::2]))
         lowered = _lower("\x00".join(heads)).split("\x00")
-        return cls(starts, {False: heads, True: lowered}, {False: _positions(heads), True: _positions(lowered)})
-
-
-def _positions(heads: list[str]) -> dict[str, list[int]]:
-    at: dict[str, list[int]] = {}
-    for i, head in enumerate(heads):
-        at.setdefault(head, []).append(i)
-    return at
+        at: dict[str, list[int]] = {}
+        for i, head in enumerate(lowered):
+            at.setdefault(head, []).append(i)
+        return cls(starts, {False: heads, True: lowered}, at)
 
 
 @lru_cache(maxsize=16)
@@ -210,37 +206,41 @@ class _Indexed:
     by_head: dict[str, list[str]]
     by_stem: dict[str, list[str]]  # "vis*": a wildcard stem shorter than a head begins many heads
     stems: tuple[str, ...]  # by_stem's keys, for str.startswith
+    lowered: frozenset[str]  # by_head's keys lowered: texts are indexed by lowered heads
+    lowered_stems: tuple[str, ...]
     flags: int
     ignore_case: bool
     compiled: dict[str, re.Pattern] = field(default_factory=dict)  # text head -> its phrases' trie
 
     @classmethod
     def of(cls, phrases: list[str], flags: int) -> _Indexed:
+        ignore_case = bool(flags & re.IGNORECASE)
         by_head: dict[str, list[str]] = {}
         by_stem: dict[str, list[str]] = {}
         for phrase in phrases:
             first = _WORDS.match(phrase).group()
-            head = (_lower(first) if flags & re.IGNORECASE else first)[:_HEAD]
+            head = (_lower(first) if ignore_case else first)[:_HEAD]
             table = by_stem if len(first) < _HEAD and phrase == first + "*" else by_head
             table.setdefault(head, []).append(phrase)
-        return cls(by_head, by_stem, tuple(by_stem), flags, bool(flags & re.IGNORECASE))
+        lowered = frozenset(_lower(h) for h in by_head)
+        return cls(by_head, by_stem, tuple(by_stem), lowered, tuple(_lower(s) for s in by_stem), flags, ignore_case)
 
     def matches(self, text: str) -> list[re.Match]:
         """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
         words = _words(text)
-        at = words.at[self.ignore_case]
-        wanted = at.keys() & self.by_head.keys()
+        at = words.at
+        wanted = at.keys() & self.lowered
         if self.stems:
-            wanted |= {head for head in at if head.startswith(self.stems)}
+            wanted |= {head for head in at if head.startswith(self.lowered_stems)}
         if not wanted:
             return []
         heads = words.heads[self.ignore_case]
         out = []
         compiled, end = self.compiled, 0
         for i in sorted(i for head in wanted for i in at[head]):
-            p = words.starts[i]
-            if p >= end:
-                m = (compiled.get(heads[i]) or self._regex(heads[i])).match(text, p)
+            p, head = words.starts[i], heads[i]
+            if p >= end and (self.ignore_case or head in self.by_head or head.startswith(self.stems)):
+                m = (compiled.get(head) or self._regex(head)).match(text, p)
                 if m:
                     end = m.end()
                     out.append(m)
