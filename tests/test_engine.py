@@ -61,7 +61,8 @@ import os, sys, time
 from relations import engine
 
 def report(i):
-    print(os.getpid(), flush=True)
+    # one write per line: print() may write the newline separately (PYTHONUNBUFFERED), and two workers interleave
+    os.write(1, f"{os.getpid()}\\n".encode())
     time.sleep(600)
 
 for _ in engine.ordered_map(report, range(2), workers=2):
