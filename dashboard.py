@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from relations import store_views, views
@@ -36,6 +38,7 @@ WIDGET_DEFAULTS = {
     "statuses": [],
     "languages": [],
     "docs": [],
+    "doc_contains": "",
     "undated": True,
 }
 
@@ -71,10 +74,29 @@ def with_uploads(base_key: str, upload_keys: tuple, _base: views.Dataset, _resul
     return views.combine(_base, _results)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def merged_all(data_key: tuple, _events: pd.DataFrame) -> pd.DataFrame:
-    # the unfiltered view is the common one: merging its million mentions once, not on every rerun
-    return views.merged_view(_events)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def shown_rows(view: tuple, _data: views.Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # view = (data key, filters, every report?): sessions showing the same view share one filter and merge,
+    # the unfiltered one (a million mentions merged) above all; few entries, as a broad filter keeps most rows;
+    # nobody mutates what is returned
+    _, filters, every_report = view
+    mentions = views.apply_filters(_data.events, filters)
+    return mentions, mentions if every_report else views.merged_view(mentions)
+
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)  # ~8 parts of ~16 views; each part is bounded (TABLE_LIMIT, POINT_LIMIT)
+def _shared(part: str, key: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def shared(part: str, key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` once per part and view for every session: under 20 readers the figures and
+    tables of one view were rebuilt for each of them. Shared objects are never mutated
+    (st.plotly_chart copies the figure, st.dataframe converts the frame)."""
+    return _shared(part, key, build)  # type: ignore[return-value]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -167,6 +189,7 @@ def widget_values(filters: views.Filters) -> dict:
         "statuses": list(filters.statuses),
         "languages": list(filters.languages),
         "docs": list(filters.docs),
+        "doc_contains": filters.doc_contains,
         "undated": filters.include_undated,
     }
 
@@ -182,6 +205,7 @@ def filters_from_widgets() -> views.Filters:
         statuses=tuple(state["statuses"] or ()),
         languages=tuple(state["languages"]),
         docs=tuple(state["docs"]),
+        doc_contains=(state["doc_contains"] or "").strip(),
         include_undated=bool(state["undated"]),
     )
 
@@ -233,6 +257,7 @@ def filter_section(available: views.Choices) -> views.Filters:
     st.pills("Status", STATUSES, selection_mode="multi", format_func=views.STATUS_LABELS.get, key="statuses", help="None chosen: both.")
     st.multiselect("Language", available.languages, format_func=views.language_name, key="languages", placeholder="All languages")
     st.multiselect("Source document", available.docs, key="docs", placeholder="All documents")
+    st.text_input("Document name contains", key="doc_contains", placeholder="e.g. 2019/", help="Any case; the text as typed, no wildcards.")
     st.checkbox("Include undated events", key="undated")
     st.button("Clear filters", on_click=clear_filters)
     filters = filters_from_widgets()
@@ -245,8 +270,8 @@ def filter_section(available: views.Choices) -> views.Filters:
 # --------------------------------------------------------------------------- main area
 
 
-def headline_section(events: pd.DataFrame, mentions: pd.DataFrame, filters: views.Filters) -> None:
-    figures = views.headline(events, mentions)
+def headline_section(events: pd.DataFrame, mentions: pd.DataFrame, filters: views.Filters, view: tuple) -> None:
+    figures = shared("headline", view, lambda: views.headline(events, mentions))
     columns = st.columns([1, 1, 1, 2.4, 1])
     columns[0].metric("Events", f"{figures.events:,}")
     columns[1].metric("Pairs", f"{figures.pairs:,}")
@@ -294,22 +319,21 @@ def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.F
     )
 
 
-def timeline_tab(events: pd.DataFrame, filters: views.Filters) -> list[str]:
+def timeline_tab(events: pd.DataFrame, filters: views.Filters, view: tuple) -> list[str]:
     """The timeline and the undated events beside it; returns the clicked event ids."""
     chart, side = st.columns([3, 2])
     clicked: list[str] = []
     with chart:
         if events["_start"].notna().any():
-            selection = st.plotly_chart(
-                views.timeline_figure(events), key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False}
-            )
+            figure = shared("timeline", view, lambda: views.timeline_figure(events))
+            selection = st.plotly_chart(figure, key="timeline", on_select="rerun", selection_mode="points", config={"displaylogo": False})
             clicked = [_point_id(p) for p in selection.selection.points if _point_id(p)]
             st.caption("Click an event to read its evidence below. Hollow and hatched: planned.")
         else:
             st.info(f"{views.md_escape(views.empty_message(filters, dated=True))} The undated ones are listed at the right.")
     with side:
         st.subheader("Undated")
-        undated = views.undated_view(events)
+        undated = shared("undated", view, lambda: views.undated_view(events))
         if undated.empty:
             st.caption("No undated events in this view.")
         else:
@@ -330,10 +354,10 @@ def _point_id(point: dict) -> str | None:
     return data if isinstance(data, str) else None
 
 
-def pairs_tab(events: pd.DataFrame) -> None:
+def pairs_tab(events: pd.DataFrame, view: tuple) -> None:
     st.subheader("Per pair")
     st.dataframe(
-        views.pair_summary(events),
+        shared("pairs", view, lambda: views.pair_summary(events)),
         hide_index=True,
         column_config={
             "pair": st.column_config.TextColumn("pair", pinned=True),
@@ -346,16 +370,21 @@ def pairs_tab(events: pd.DataFrame) -> None:
     st.caption("Click a column header to sort.")
     st.subheader("Activity over time")
     freq = st.segmented_control("Per", ["M", "Q"], format_func={"M": "month", "Q": "quarter"}.get, key="period", default="M") or "M"
-    table = views.activity(events, freq)
-    if table.empty:
+    figure = shared(f"activity {freq}", view, lambda: activity_or_none(events, freq))
+    if figure is None:
         st.caption("No dated events to count.")
     else:
-        st.plotly_chart(views.activity_figure(table, freq), key="activity", config={"displaylogo": False})
+        st.plotly_chart(figure, key="activity", config={"displaylogo": False})
 
 
-def events_tab(events: pd.DataFrame) -> list[str]:
+def activity_or_none(events: pd.DataFrame, freq: str) -> go.Figure | None:
+    table = views.activity(events, freq)
+    return None if table.empty else views.activity_figure(table, freq)
+
+
+def events_tab(events: pd.DataFrame, view: tuple) -> list[str]:
     """The events table; returns the id of the row chosen in it."""
-    table = views.table_view(events)
+    table = shared("table", view, lambda: views.table_view(events))
     if len(events) > len(table):
         st.caption(f"The first {len(table):,} of {len(events):,} events by date; the CSV download has them all.")
     selection = st.dataframe(
@@ -379,14 +408,14 @@ def events_tab(events: pd.DataFrame) -> list[str]:
     return [table["event_id"].iloc[i] for i in selection.selection.rows if i < len(table)]
 
 
-def documents_tab(data: views.Dataset) -> None:
+def documents_tab(data: views.Dataset, data_key: tuple) -> None:
     if data.documents is None:
         st.info("The data is an events file: it has no documents report, and no document text to show evidence in.")
         return
     counts = data.documents["status"].value_counts()
     st.caption(" · ".join(f"{counts.get(s, 0):,} {s}" for s in ("parsed", "empty", "rejected")))
     st.dataframe(
-        views.documents_view(data.documents),
+        shared("documents", data_key, lambda: views.documents_view(data.documents)),
         hide_index=True,
         placeholder="",
         column_config={
@@ -404,12 +433,14 @@ def remember_clicks(source: str, ids: list[str]) -> None:
     st.session_state[seen_key] = ids
 
 
-def evidence_section(events: pd.DataFrame, mentions: pd.DataFrame, text_for: Callable[[str], str | None]) -> None:
+def evidence_section(events: pd.DataFrame, mentions: pd.DataFrame, text_for: Callable[[str], str | None], view: tuple) -> None:
     """The chosen event and every report of it side by side, each sentence marked in its document."""
     st.subheader("Evidence")
     if st.session_state.get("evidence") not in set(events["event_id"]):
         st.session_state["evidence"] = None
-    labels = views.evidence_choices(events, st.session_state["evidence"])
+    labels = shared("choices", view, lambda: views.evidence_choices(events, None))
+    if st.session_state["evidence"] not in (None, *labels):  # chosen beyond the first events: this session's own list
+        labels = views.evidence_choices(events, st.session_state["evidence"])
     chosen = st.selectbox(
         "Event",
         list(labels),
@@ -470,39 +501,58 @@ def store_page(source: views.Source) -> None:
     st.caption(f"Data: the store {views.md_escape(path)}, queried in place")
     with st.sidebar:
         filters = filter_section(available)
-    figures = store_views.headline(con, filters)
+        if len(available.docs) >= store_views.DOC_LIMIT:
+            st.caption(f"Source document: only the first {len(available.docs):,} names, alphabetically, are offered.")
+    selection = store_views.select(con, filters)  # one scan; every figure below reads what it kept
+    figures = store_views.headline(selection)
     columns = st.columns([1, 1, 1, 2.4, 1])
-    columns[0].metric("Reports", f"{figures.events:,}")
+    columns[0].metric("Events" if selection.merged else "Reports", f"{figures.events:,}")
     columns[1].metric("Pairs", f"{figures.pairs:,}")
     columns[2].metric("Documents", f"{figures.documents:,}")
     columns[3].metric("Date span", figures.span)
     columns[4].metric("Undated", f"{figures.undated:,}")
     shown = views.md_escape(views.describe(filters)) if filters != views.Filters() else "all events"
-    st.caption(
-        f"Showing {shown}, one row per report: a store is not merged across documents, "
-        "so an event told by several documents counts once per report."
+    if selection.merged:
+        st.caption(
+            f"Showing {shown}: {figures.events:,} events told by {selection.count:,} reports. "
+            "Below, one row per report: the timeline, the per-pair figures and the table count reports."
+        )
+    else:
+        st.caption(
+            f"Showing {shown}, one row per report: the store's merged ids are not current (an ingest is running or was stopped), "
+            "so an event told by several documents counts once per report."
+        )
+    st.download_button(
+        "Download CSV",
+        # built on click, on its own cursor and in batches: this run's cursor is gone by then
+        data=lambda: store_views.csv_bytes(store_views.select(store_connection(path, parts).cursor(), filters, limit=0)),
+        file_name=f"relations-events-{'-'.join(filters.pairs) if len(filters.pairs) == 1 else 'filtered'}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help=f"The {selection.count:,} reports the filters keep, one row each with its merged_id.",
+        key="download_filtered",
     )
     if figures.events == 0:
         st.info(views.md_escape(views.empty_message(filters)))
         return
     timeline, pairs, table = st.tabs(["Timeline", "Per pair", "Events"])
     with timeline:
-        figure = store_views.timeline_figure(con, filters)
+        figure = store_views.timeline_figure(selection)
         if figure is None:
             st.info(views.md_escape(views.empty_message(filters, dated=True)))
         else:
             st.plotly_chart(figure, key="timeline", config={"displaylogo": False})
     with pairs:
         st.subheader("Per pair")
-        st.dataframe(store_views.pair_summary(con, filters), hide_index=True)
+        st.dataframe(store_views.pair_summary(selection), hide_index=True)
         freq = st.segmented_control("Per", ["M", "Q"], format_func={"M": "month", "Q": "quarter"}.get, key="period", default="M") or "M"
-        activity = store_views.activity(con, filters, freq)
+        activity = store_views.activity(selection, freq)
         if not activity.empty:
             st.plotly_chart(views.activity_figure(activity, freq), key="activity", config={"displaylogo": False})
     with table:
-        rows = views.table_view(store_views.rows(con, filters))
-        if figures.events > len(rows):
-            st.caption(f"The first {len(rows):,} of {figures.events:,} reports by date.")
+        rows = views.table_view(store_views.rows(selection))
+        if selection.count > len(rows):
+            st.caption(f"The first {len(rows):,} of {selection.count:,} reports by date.")
         st.dataframe(rows, hide_index=True, height=560, row_height=76, column_order=[c for c in rows.columns if c != "event_id"])
 
 
@@ -522,29 +572,31 @@ def main() -> None:
     st.caption(f"Data: {views.md_escape(str(base.source.path))}" + (f" and {len(results)} uploaded document(s)" if results else ""))
     with filter_box:
         filters = filter_section(data.choices)
-    mentions = views.apply_filters(data.events, filters)
     show_mentions = st.toggle("Show every report", key="show_mentions", help="One row per report instead of one per event.")
-    if show_mentions:
-        events = mentions
-    else:
-        events = merged_all((base_key, upload_key), data.events) if mentions is data.events else views.merged_view(mentions)
+    data_key = (base_key, upload_key)
+    view = (data_key, filters, show_mentions)
+    mentions, events = shown_rows(view, data)
 
-    headline_section(events, mentions, filters)
+    headline_section(events, mentions, filters, view)
     download_section(mentions, data, filters)
     if events.empty:
         st.info(views.md_escape(views.empty_message(filters)))
-    timeline, pairs, table, docs = st.tabs(["Timeline", "Per pair", "Events", "Documents"])
+    # only the open tab runs and is sent: four tabs of charts and grids cost each browser seconds to draw
+    timeline, pairs, table, docs = st.tabs(["Timeline", "Per pair", "Events", "Documents"], key="tab", on_change="rerun")
     if not events.empty:
         with timeline:
-            remember_clicks("timeline", timeline_tab(events, filters))
+            # a hidden chart or table forgets its selection: so does remember_clicks, or the same click again would be ignored
+            remember_clicks("timeline", timeline_tab(events, filters, view) if timeline.open else [])
         with pairs:
-            pairs_tab(events)
+            if pairs.open:
+                pairs_tab(events, view)
         with table:
-            remember_clicks("table", events_tab(events))
+            remember_clicks("table", events_tab(events, view) if table.open else [])
     with docs:
-        documents_tab(data)
+        if docs.open:
+            documents_tab(data, data_key)
     if not events.empty:
-        evidence_section(events, data.events, text_lookup(base, base_key, members))
+        evidence_section(events, data.events, text_lookup(base, base_key, members), view)
 
 
 main()

@@ -1,10 +1,12 @@
 """How long the dashboard takes to answer a filter change on a store of 10k, 100k and 1M events.
 
 The synthetic events of bench_dashboard.py are written as store parts (one per
-20,000 events, as an ingest would cut them), then, each the median of a few runs:
+20,000 events, as an ingest would cut them) with their merged ids, as an ingest
+ends, then, each the median of a few runs:
 
-- sql: what one script run asks DuckDB (headline, timeline, per-pair summary,
-  activity, the visible rows) for one filter change (one country pair);
+- sql: what one script run asks DuckDB (the selection, headline, timeline,
+  per-pair summary, activity, the visible rows) for one filter change (one
+  country pair), and the CSV download of that pair;
 - app: a whole script run in streamlit's AppTest after choosing a pair.
 
 The goal is a filter change under one second at 1M events. Figures go to
@@ -34,6 +36,7 @@ DOCUMENT = {"language": "en", "published": None, "status": "parsed", "reason": N
 def store_of(n: int) -> Path:
     root = WORK / f"store-{n}"
     if store.event_files(root):
+        store.update_merged(root)  # a store written before merged ids existed
         return root
     shutil.rmtree(root, ignore_errors=True)
     events = synthetic_events(n)
@@ -43,16 +46,18 @@ def store_of(n: int) -> Path:
         counts = part["doc_id"].value_counts()
         docs = [DOCUMENT | {"doc_id": doc, "n_events": int(k), "content_hash": f"hash-{doc}"} for doc, k in counts.items()]
         store.write_part(root, part.to_dict("records"), docs)
+    store.update_merged(root)
     return root
 
 
 def one_change(con, filters: views.Filters) -> None:
     """What one script run of the store page asks DuckDB."""
-    store_views.headline(con, filters)
-    store_views.timeline_figure(con, filters).to_json()
-    store_views.pair_summary(con, filters)
-    views.activity_figure(store_views.activity(con, filters))
-    views.table_view(store_views.rows(con, filters))
+    selection = store_views.select(con, filters)
+    store_views.headline(selection)
+    store_views.timeline_figure(selection).to_json()
+    store_views.pair_summary(selection)
+    views.activity_figure(store_views.activity(selection))
+    views.table_view(store_views.rows(selection))
 
 
 def bench_sql(root: Path, repeat: int) -> tuple[dict[str, float], tuple[str, ...]]:
@@ -64,10 +69,12 @@ def bench_sql(root: Path, repeat: int) -> tuple[dict[str, float], tuple[str, ...
         "sql: open and list choices": opened,
         "sql: all pairs": median_seconds(lambda: one_change(con, views.Filters()), repeat),
         "sql: one pair": median_seconds(lambda: one_change(con, views.Filters(pairs=(pairs[0],))), repeat),
+        "sql: download one pair": median_seconds(
+            lambda: store_views.csv_bytes(store_views.select(con, views.Filters(pairs=(pairs[0],)), limit=0)), repeat
+        ),
     }
     con.close()
     return figures, pairs
-
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ drawn), ``filter`` (pick "Mongolia – Vietnam" in the pairs widget, until the
 URL says ?pair=MNG-VNM and the timeline redraws), ``link`` (open
 ?pair=MNG-VNM as a shared link would, in a new page) and ``download`` (the
 filtered CSV, checked to hold only that pair). Errors and the p50/p95 latency
-of each step are printed and written to artifacts/load-test.json.
+of each step are printed and written to artifacts/load-test.json, with the CPU
+seconds the server and the browser spent: on a small machine the 20 browser
+pages, not the server, can be what the latencies measure (RELIABILITY.md).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STEPS = ("open", "filter", "link", "download")
+# what each page costs the browser, not the server: no animations, a laptop-sized window
+CONTEXT = {"viewport": {"width": 1280, "height": 800}, "reduced_motion": "reduce", "accept_downloads": True}
 PAIR, LABEL = "MNG-VNM", "Mongolia – Vietnam"
 
 
@@ -53,8 +57,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(log: Path, seconds: float = 90) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on the bundled seeds, until the block ends."""
+def dashboard(log: Path, seconds: float = 90) -> Iterator[tuple[str, int]]:
+    """``streamlit run dashboard.py`` on the bundled seeds, until the block ends: its URL and process id."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "RELATIONS_DATA"}
@@ -75,7 +79,7 @@ def dashboard(log: Path, seconds: float = 90) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not answer within {seconds:.0f} s:\n{log.read_text()}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -85,10 +89,10 @@ def dashboard(log: Path, seconds: float = 90) -> Iterator[str]:
             process.wait()
 
 
-async def one_session(browser, url: str, n: int, timeout_ms: float) -> dict:
-    """One reader's visit; the time of each step, or the error that stopped it."""
-    times: dict[str, float] = {}
-    context = await browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+async def one_session(browser, url: str, n: int, timeout_ms: float, times: dict[str, float]) -> dict:
+    """One reader's visit in its own browser context; the time of each step (in ``times``, also
+    while it runs, so a session cut short by the budget tells how far it got), or the error that stopped it."""
+    context = await browser.new_context(**CONTEXT)
     context.set_default_timeout(timeout_ms)
     step = "open"
     try:
@@ -141,15 +145,21 @@ async def drive(url: str, sessions: int, budget: float) -> list[dict]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            tasks = [asyncio.create_task(one_session(browser, url, n, budget * 1000)) for n in range(sessions)]
+            times: list[dict[str, float]] = [{} for _ in range(sessions)]
+            tasks = [asyncio.create_task(one_session(browser, url, n, budget * 1000, times[n])) for n in range(sessions)]
             done, pending = await asyncio.wait(tasks, timeout=budget)
             for task in pending:
                 task.cancel()
             results = [t.result() for t in done]
-            results += [{"session": -1, "times": {}, "error": f"not finished within the {budget:.0f} s budget"} for _ in pending]
+            results += [unfinished(n, times[n], budget) for n, task in enumerate(tasks) if task in pending]
             return sorted(results, key=lambda r: r["session"])
         finally:
             await browser.close()
+
+
+def unfinished(n: int, times: dict[str, float], budget: float) -> dict:
+    step = next((s for s in STEPS if s not in times), "the final checks")
+    return {"session": n, "times": times, "error": f"{step}: not finished within the {budget:.0f} s budget"}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -160,7 +170,7 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def summary(results: list[dict], sessions: int, wall: float) -> dict:
+def summary(results: list[dict], sessions: int, wall: float, cpu: dict[str, float | None]) -> dict:
     steps = {}
     for step in STEPS:
         values = [r["times"][step] for r in results if step in r["times"]]
@@ -168,20 +178,46 @@ def summary(results: list[dict], sessions: int, wall: float) -> dict:
         steps[step]["max_s"] = max(values, default=None)
     errors = [r["error"] for r in results if r["error"]]
     return {"sessions": sessions, "completed": sessions - len(errors), "errors": errors, "wall_s": wall, "steps": steps,
-            "cpus": os.cpu_count()}
+            "cpus": os.cpu_count(), "cpu_s": cpu}
+
+
+def process_cpu(pid: int) -> float | None:
+    """User and system CPU seconds of a live process (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float | None:
+    """Busy CPU seconds of the whole machine (Linux /proc/stat): Chromium's processes come and go, the machine stays."""
+    try:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 def run(sessions: int = 20, budget: float = 600) -> dict:
     """The whole load test: a server, ``sessions`` concurrent readers, their figures."""
-    with tempfile.TemporaryDirectory() as tmp, dashboard(Path(tmp) / "streamlit.log") as url:
-        start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, dashboard(Path(tmp) / "streamlit.log") as (url, pid):
+        server, machine, start = process_cpu(pid), machine_cpu(), time.perf_counter()
         results = asyncio.run(drive(url, sessions, budget))
-        return summary(results, sessions, time.perf_counter() - start)
+        wall = time.perf_counter() - start
+        return summary(results, sessions, wall, {"server": spent(server, process_cpu(pid)), "machine": spent(machine, machine_cpu())})
 
 
 def table(report: dict) -> str:
     lines = [f"{report['sessions']} concurrent sessions, {report['completed']} completed, {len(report['errors'])} error(s), "
              f"{report['wall_s']:.1f} s wall, {report['cpus']} CPU(s)", f"{'step':<10}{'n':>4}{'p50 s':>9}{'p95 s':>9}{'max s':>9}"]
+    if None not in report["cpu_s"].values():
+        server, machine = report["cpu_s"]["server"], report["cpu_s"]["machine"]
+        lines.insert(1, f"CPU seconds: server {server:.1f}, the rest of the machine (browsers, driver, this script) {machine - server:.1f}")
     for step, figures in report["steps"].items():
         cells = [f"{figures[k]:>9.2f}" if figures[k] is not None else f"{'-':>9}" for k in ("p50_s", "p95_s", "max_s")]
         lines.append(f"{step:<10}{figures['n']:>4}{''.join(cells)}")

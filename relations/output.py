@@ -26,11 +26,12 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+def to_csv_bytes(frame: pd.DataFrame, header: bool = True) -> bytes:
+    """The table as neutralised UTF-8 CSV; without ``header``, rows to append to a file begun with one."""
     buffer = io.StringIO()
     # CRLF rows (RFC 4180): the writer then quotes any cell holding a CR or an LF,
     # so a line break inside a cell can never start a new row in a spreadsheet
-    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    neutralise(frame).to_csv(buffer, index=False, header=header, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 

@@ -353,11 +353,23 @@ class ZipLimits:
     ratio_from: int = 1024 * 1024  # ... once it is large enough to hurt
 
 
-def expand_uploads(uploads: Iterable[Upload], limits: ZipLimits = ZipLimits()) -> list[Member]:
-    """Every uploaded file, archives opened, each exactly once: a document or a refusal."""
+# files a session may upload (an archive counts as one; its members are bounded by ZipLimits):
+# each is hashed and parsed on the shared server, so the count is bounded like a zip's members
+MAX_UPLOAD_FILES = 200
+
+
+def expand_uploads(uploads: Iterable[Upload], limits: ZipLimits = ZipLimits(), max_files: int | None = None) -> list[Member]:
+    """Every uploaded file, archives opened, each exactly once: a document or a refusal.
+
+    The files past ``max_files`` (default ``MAX_UPLOAD_FILES``) are each listed as refused, unread.
+    """
+    max_files = MAX_UPLOAD_FILES if max_files is None else max_files
+    beyond = f"too many files: the limit is {max_files:,} uploaded files per session (a .zip counts as one)"
     members: list[Member] = []
-    for upload in uploads:
-        if upload.name.lower().endswith(".zip"):
+    for n, upload in enumerate(uploads, 1):
+        if n > max_files:
+            members.append(Member(f"upload/{upload.name}", None, beyond))
+        elif upload.name.lower().endswith(".zip"):
             members.extend(unzip(upload, limits))
         else:
             members.append(Member(f"upload/{upload.name}", upload.data))
@@ -529,6 +541,7 @@ class Filters:
     statuses: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
+    doc_contains: str = ""  # a piece of the document's name, in any case: a store has too many names to list
     include_undated: bool = True
 
     def by_column(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -550,6 +563,9 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
             keep &= events[column].isin(wanted).fillna(False)
     if filters.country:
         keep &= (events["country_a"] == filters.country).fillna(False) | (events["country_b"] == filters.country).fillna(False)
+    if filters.doc_contains:
+        names = events["doc_id"].astype("string").str.lower()
+        keep &= names.str.contains(filters.doc_contains.lower(), regex=False).fillna(False).astype(bool)
     undated = events["_start"].isna()
     in_range = ~undated
     if filters.date_from:
@@ -569,6 +585,8 @@ def encode_query(filters: Filters) -> dict[str, list[str]]:
     out = {key: list(getattr(filters, name)) for name, key in _QUERY_LISTS.items() if getattr(filters, name)}
     if filters.country:
         out["country"] = [filters.country]
+    if filters.doc_contains:
+        out["doc_contains"] = [filters.doc_contains]
     if filters.date_from:
         out["from"] = [filters.date_from.isoformat()]
     if filters.date_to:
@@ -585,7 +603,7 @@ def decode_query(params: Mapping[str, str | Sequence[str]], available: Choices) 
     def values(key: str) -> list[str]:
         raw = params.get(key, [])
         items = [raw] if isinstance(raw, str) else list(raw)
-        split = key != "doc"  # hand-written links may say pair=LAO-VNM,MNG-VNM
+        split = key not in ("doc", "doc_contains")  # hand-written links may say pair=LAO-VNM,MNG-VNM
         return [v.strip() for item in items for v in (item.split(",") if split else [item]) if v.strip()]
 
     def known(found: Iterable[str], allowed: Sequence[str], what: str) -> tuple[str, ...]:
@@ -608,6 +626,7 @@ def decode_query(params: Mapping[str, str | Sequence[str]], available: Choices) 
         statuses=known([s.lower() for s in values("status")], STATUSES, "status"),
         languages=known([v.lower() for v in values("lang")], available.languages, "language"),
         docs=known(values("doc"), available.docs, "document"),
+        doc_contains=(values("doc_contains") or [""])[-1],
         include_undated=(values("undated") or ["1"])[-1].lower() not in ("0", "false", "no", "hide"),
     )
     return filters, notes
@@ -643,6 +662,8 @@ def describe(filters: Filters) -> str:
         parts.append("in " + ", ".join(language_name(code) for code in filters.languages))
     if filters.docs:
         parts.append(f"in the {len(filters.docs)} chosen document{'s' if len(filters.docs) > 1 else ''}")
+    if filters.doc_contains:
+        parts.append(f"in documents whose name contains “{filters.doc_contains}”")
     return " ".join(parts)
 
 

@@ -66,13 +66,21 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """A click on a tab: only the open tab's content runs (and is sent)."""
+    if at.session_state["tab"] != label:
+        at.session_state["tab"] = label
+        run(at)
+    return at
+
+
 def events_table(at: AppTest) -> pd.DataFrame:
-    (table,) = [d.value for d in at.dataframe if "when" in d.value.columns]
+    (table,) = [d.value for d in open_tab(at, "Events").dataframe if "when" in d.value.columns]
     return table
 
 
 def documents_table(at: AppTest) -> pd.DataFrame:
-    (table,) = [d.value for d in at.dataframe if "reason" in d.value.columns]
+    (table,) = [d.value for d in open_tab(at, "Documents").dataframe if "reason" in d.value.columns]
     return table
 
 
@@ -112,7 +120,7 @@ def test_choosing_mongolia_vietnam_leaves_only_that_pair(app, seeds):
     visit = table[(table["type"] == "Visit") & (table["date"] == pd.Timestamp("2024-09-30"))]
     assert len(visit) == 1 and visit["when"].iloc[0].startswith("30 September 2024")
     assert visit["direction"].iloc[0] == "Vietnam → Mongolia"
-    timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
+    timeline = json.loads(open_tab(app, "Timeline").get("plotly_chart")[0].proto.spec)
     drawn = [t for t in timeline["data"] if t["name"] == "Visit" and visit["event_id"].iloc[0] in t["customdata"]]
     assert drawn, "the visit is on the timeline"
     assert drawn[0]["y"] == ["Visit"], "one pair: a lane per event type"
@@ -143,6 +151,18 @@ def test_query_parameters_restore_filters(app, seeds):
     expected = events[(events["pair"] == "MNG-VNM") & (events["event_type"] == "visit") & events["date_start"].notna()]
     assert set(events_table(app)["event_id"]) == set(expected["event_id"])
     assert app.query_params == {"pair": "MNG-VNM", "type": "visit", "undated": "0"}
+
+
+def test_typing_part_of_a_document_name_keeps_its_events_and_goes_in_the_link(app, seeds):
+    run(app)
+    name = seeds.documents["doc_id"].iloc[1]
+    app.text_input(key="doc_contains").input(name[:6].upper())
+    run(app)
+    expected = seeds.events[seeds.events["doc_id"].str.startswith(name[:6])]
+    assert 0 < len(expected) < len(seeds.events)
+    shown = events_table(app)["event_id"]
+    assert set(shown) <= set(expected["event_id"]) and len(shown) == expected["merged_id"].nunique()
+    assert app.query_params["doc_contains"] == name[:6].upper()
 
 
 def test_a_link_with_values_the_data_lacks_is_explained(app, seeds):
@@ -241,7 +261,7 @@ def test_an_events_file_is_shown_without_documents(app, seeds, tmp_path, monkeyp
     monkeypatch.setenv("RELATIONS_DATA", str(path))
     run(app)
     assert metric(app, "Events") == f"{len(seeds.events):,}"
-    assert any("no documents report" in i.value for i in app.info)
+    assert any("no documents report" in i.value for i in open_tab(app, "Documents").info)
     assert app.download_button(key="download_documents").disabled
     first = seeds.events.iloc[0]
     app.selectbox(key="evidence").set_value(first["event_id"])
@@ -268,3 +288,45 @@ def test_a_filter_change_never_parses_again(app, monkeypatch):
     app.pills(key="statuses").set_value(["occurred"])
     run(app)
     assert len(calls) == 1
+
+
+def test_only_the_open_tab_is_built_and_sent(app):
+    run(app)
+    assert len(app.get("plotly_chart")) == 1, "the timeline alone, not the activity chart of the Per pair tab"
+    assert not [d for d in app.dataframe if {"when", "reason"} & set(d.value.columns)], "no events or documents table yet"
+    assert len(events_table(app)) > 0
+    assert not app.get("plotly_chart"), "the timeline is not drawn behind the Events tab"
+
+
+def test_a_view_is_built_once_for_every_session_that_shows_it(app, monkeypatch):
+    built = []
+    timeline_figure = views.timeline_figure
+    monkeypatch.setattr(views, "timeline_figure", lambda events, **k: built.append(len(events)) or timeline_figure(events, **k))
+    st.cache_resource.clear()
+    sessions = [app, AppTest.from_file(str(APP), default_timeout=120), AppTest.from_file(str(APP), default_timeout=120)]
+    for session in sessions:
+        session.query_params["pair"] = "MNG-VNM"
+        run(session)
+    assert len(built) == 1, "three readers of one link: one timeline built"
+    specs = {session.get("plotly_chart")[0].proto.spec for session in sessions}
+    assert len(specs) == 1 and "Visit" in specs.pop()
+    choose_pair(sessions[0], "Laos – Vietnam", "LAO-VNM")
+    assert len(built) == 2, "another view is built for itself"
+
+
+def test_uploaded_files_beyond_the_limit_are_refused_by_name(app, seeds, monkeypatch):
+    monkeypatch.setattr(views, "MAX_UPLOAD_FILES", 2)
+    retold = NEW_ARTICLE.replace(b"HANOI, March 14, 2025 - ", b"PHNOM PENH, March 15, 2025 - ")
+    uploader = run(app).file_uploader(key="uploads")
+    uploader.upload("first.txt", NEW_ARTICLE, "text/plain")
+    uploader.upload("second.txt", retold, "text/plain")
+    uploader.upload("third.txt", b"A third article.", "text/plain")
+    uploader.upload("fourth.zip", zip_of(("inner.txt", NEW_ARTICLE)), "application/zip")
+    run(app)
+    warnings = [plain(w.value) for w in app.warning]
+    for name in ("third.txt", "fourth.zip"):
+        assert any(name in w and "the limit is 2 uploaded files per session" in w for w in warnings), name
+    assert any("2 of 4 uploaded document(s) added" in s.value for s in app.success)
+    docs = documents_table(app).set_index("doc_id")
+    assert list(docs.loc[["upload/third.txt", "upload/fourth.zip"], "status"]) == ["rejected", "rejected"]
+    assert set(docs.loc[["upload/first.txt", "upload/second.txt"], "status"]) == {"parsed"}

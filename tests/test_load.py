@@ -28,4 +28,13 @@ def test_concurrent_sessions_open_filter_and_download_without_errors():
     for step in load_test.STEPS:
         assert report["steps"][step]["n"] == 2, step
         assert 0 < report["steps"][step]["p50_s"] <= report["steps"][step]["p95_s"] < 120
-    assert "download" in load_test.table(report)
+    assert 0 < report["cpu_s"]["server"] < report["cpu_s"]["machine"], "who spent the CPU: the server or the browsers"
+    assert "download" in load_test.table(report) and "CPU seconds: server" in load_test.table(report)
+
+
+def test_a_session_cut_short_by_the_budget_says_how_far_it_got():
+    assert load_test.unfinished(3, {"open": 1.0}, 600) == {
+        "session": 3,
+        "times": {"open": 1.0},
+        "error": "filter: not finished within the 600 s budget",
+    }

@@ -28,6 +28,8 @@ def session(monkeypatch) -> AppTest:
 
 
 def documents_table(app: AppTest) -> pd.DataFrame:
+    app.session_state["tab"] = "Documents"  # only the open tab is built
+    app.run()
     (table,) = [d.value for d in app.dataframe if "reason" in d.value.columns]
     return table
 

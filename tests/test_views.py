@@ -177,6 +177,12 @@ def test_filter_by_pair_country_type_status_language_document(sample):
     assert ids(apply(sample, views.Filters())) == ids(sample)
 
 
+def test_a_piece_of_the_document_name_is_matched_as_typed_in_any_case(sample):
+    assert ids(views.apply_filters(sample, views.Filters(doc_contains="C.T"))) == {"e4", "e5"}
+    assert ids(views.apply_filters(sample, views.Filters(doc_contains=".*"))) == set(), "no regular expression"
+    assert views.describe(views.Filters(doc_contains="2019/")) == "events in documents whose name contains “2019/”"
+
+
 def test_date_range_keeps_events_that_overlap_it(sample):
     # the visit runs 30 Sep - 1 Oct; the planned meeting covers November
     assert "e1" in ids(views.apply_filters(sample, views.Filters(date_from=date(2024, 10, 1), include_undated=False)))
@@ -204,6 +210,7 @@ def test_query_parameters_round_trip():
         statuses=("planned",),
         languages=("sv",),
         docs=("a,b.txt",),
+        doc_contains="2024, Hanoi",
         include_undated=False,
     )
     query = views.encode_query(filters)
@@ -508,6 +515,26 @@ def test_duplicate_uploads_are_told_apart_or_refused():
         ("upload/a (2).txt", None),
         ("upload/b.txt", "the same content as upload/a.txt"),
     ]
+
+
+def test_uploaded_files_beyond_the_limit_are_each_refused_unread():
+    uploads = [views.Upload(f"{n}.txt", f"article {n}".encode()) for n in range(3)]
+    uploads.append(views.Upload("more.zip", archive(("inner.txt", b"in the archive"))))
+    members = views.expand_uploads([*uploads, views.Upload("0.txt", b"same name, past the limit")], max_files=2)
+    assert [m.doc_id for m in members] == ["upload/0.txt", "upload/1.txt", "upload/2.txt", "upload/more.zip", "upload/0 (2).txt"]
+    assert [m.data for m in members[:2]] == [b"article 0", b"article 1"]
+    for member in members[2:]:
+        assert member.data is None
+        assert member.reason == "too many files: the limit is 2 uploaded files per session (a .zip counts as one)"
+
+
+def test_the_upload_limit_counts_files_not_archive_members():
+    many = [views.Upload(f"{n}.txt", f"article {n}".encode()) for n in range(views.MAX_UPLOAD_FILES + 1)]
+    refused = [m.doc_id for m in views.expand_uploads(many) if m.data is None]
+    assert refused == [f"upload/{views.MAX_UPLOAD_FILES}.txt"]
+    three = archive(*((f"{n}.txt", f"member {n}".encode()) for n in range(3)))
+    members = views.expand_uploads([views.Upload("a.zip", three)], max_files=1)
+    assert [m.reason for m in members] == [None, None, None], "a zip's members are bounded by ZipLimits, not by the file count"
 
 
 def test_a_renamed_duplicate_keeps_its_format():
