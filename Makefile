@@ -3,13 +3,14 @@
 # make bench - set up and run the benchmarks
 # make load  - 20 concurrent browser sessions against the dashboard (RELIABILITY.md)
 # make fuzz  - a long hypothesis run of the extraction properties (RELIABILITY.md)
+# make fuzz-atheris - a coverage-guided (libFuzzer) run of the same properties (RELIABILITY.md)
 
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup run test lint bench browser clean load fuzz
+.PHONY: setup run test lint bench browser clean load fuzz fuzz-atheris
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,11 @@ load: setup browser
 # the extraction properties with many hypothesis examples, bounded in time
 fuzz: setup
 	$(PY) benchmarks/fuzz.py --examples 10000 --seconds 600
+
+# coverage-guided: libFuzzer mutates inputs towards new branches of relations (atheris, the 'fuzz' extra)
+fuzz-atheris: setup
+	$(PY) -m pip install -q -e '.[fuzz]'
+	$(PY) benchmarks/fuzz_atheris.py --seconds 600
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

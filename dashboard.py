@@ -99,6 +99,20 @@ def shared(part: str, key: tuple, build: Callable[[], T]) -> T:
     return _shared(part, key, build)  # type: ignore[return-value]
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)  # each entry is at most views.EAGER_CSV_ROWS rows of CSV
+def _csv(part: str, key: tuple, _build: Callable[[], bytes]) -> bytes:
+    return _build()
+
+
+def csv_download(part: str, key: tuple, rows: int, build: Callable[[], bytes]) -> bytes | Callable[[], bytes]:
+    """A download's data: the bytes themselves up to views.EAGER_CSV_ROWS rows, built once per view for every session;
+    above, a callable streamlit runs on click. A file built on click is not tied to any session, so while
+    20 readers rerun streamlit may drop it before the browser fetches it (a canceled download under load);
+    a file passed as bytes stays while its button is shown. Above the bound, the cost of building on every
+    view is what matters more."""
+    return _csv(part, key, build) if rows <= views.EAGER_CSV_ROWS else build
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def base_text(path: str, kind: str, key: str, doc_id: str) -> str | None:
     return views.document_text(views.Source(Path(path), kind), doc_id)
@@ -284,13 +298,12 @@ def headline_section(events: pd.DataFrame, mentions: pd.DataFrame, filters: view
     st.caption(f"Showing {shown}{merged}.")
 
 
-def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.Filters) -> None:
-    # the CSV is built when clicked, not on every rerun: at a million rows that takes seconds
+def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.Filters, view: tuple) -> None:
     name = "-".join(filters.pairs) if len(filters.pairs) == 1 else "filtered"
     left, middle, right = st.columns(3)
     left.download_button(
         "Download CSV",
-        data=lambda: to_csv_bytes(views.export(events)),
+        data=csv_download("filtered", view, len(events), lambda: to_csv_bytes(views.export(events))),
         file_name=f"relations-events-{name}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -299,7 +312,7 @@ def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.F
     )
     middle.download_button(
         "Download full table",
-        data=lambda: to_csv_bytes(views.export(data.events)),
+        data=csv_download("all", view[:1], len(data.events), lambda: to_csv_bytes(views.export(data.events))),
         file_name="relations-events-all.csv",
         mime="text/csv",
         on_click="ignore",
@@ -309,7 +322,7 @@ def download_section(events: pd.DataFrame, data: views.Dataset, filters: views.F
     has_report = data.documents is not None
     right.download_button(
         "Download documents report",
-        data=(lambda: to_csv_bytes(data.documents)) if has_report else b"",
+        data=csv_download("documents", view[:1], len(data.documents), lambda: to_csv_bytes(data.documents)) if has_report else b"",
         file_name="relations-documents.csv",
         mime="text/csv",
         on_click="ignore",
@@ -524,8 +537,11 @@ def store_page(source: views.Source) -> None:
         )
     st.download_button(
         "Download CSV",
-        # built on click, on its own cursor and in batches: this run's cursor is gone by then
-        data=lambda: store_views.csv_bytes(store_views.select(store_connection(path, parts).cursor(), filters, limit=0)),
+        # on its own cursor and in batches: when built on click, this run's cursor is gone
+        data=csv_download(
+            "store", (path, parts, filters), selection.count,
+            lambda: store_views.csv_bytes(store_views.select(store_connection(path, parts).cursor(), filters, limit=0)),
+        ),
         file_name=f"relations-events-{'-'.join(filters.pairs) if len(filters.pairs) == 1 else 'filtered'}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -578,7 +594,7 @@ def main() -> None:
     mentions, events = shown_rows(view, data)
 
     headline_section(events, mentions, filters, view)
-    download_section(mentions, data, filters)
+    download_section(mentions, data, filters, view)
     if events.empty:
         st.info(views.md_escape(views.empty_message(filters)))
     # only the open tab runs and is sent: four tabs of charts and grids cost each browser seconds to draw

@@ -356,6 +356,7 @@ class ZipLimits:
 # files a session may upload (an archive counts as one; its members are bounded by ZipLimits):
 # each is hashed and parsed on the shared server, so the count is bounded like a zip's members
 MAX_UPLOAD_FILES = 200
+EAGER_CSV_ROWS = 20_000  # a download of up to this many rows is built with the page, larger ones on click
 
 
 def expand_uploads(uploads: Iterable[Upload], limits: ZipLimits = ZipLimits(), max_files: int | None = None) -> list[Member]:

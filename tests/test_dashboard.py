@@ -35,7 +35,7 @@ def seeds(seeds_dir) -> relations.Extraction:
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
-    """The files behind the download buttons: file id -> the function that makes them on click."""
+    """The files behind the download buttons: file id or URL -> the function that makes them on click."""
     made: dict = {}
 
     class Recording(MediaFileManager):
@@ -43,6 +43,11 @@ def downloads(monkeypatch) -> dict:
             file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name, **kwargs)
             made[file_id] = data_callable
             return file_id
+
+        def add(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+            url = super().add(path_or_data, mimetype, coordinates, file_name, is_for_static_download)
+            made[url] = lambda: path_or_data
+            return url
 
     monkeypatch.setattr(app_test, "MediaFileManager", Recording)
     return made
@@ -89,9 +94,13 @@ def metric(at: AppTest, label: str) -> str:
     return value
 
 
+def download_bytes(at: AppTest, made: dict, key: str) -> bytes:
+    proto = at.download_button(key=key).proto
+    return made[proto.deferred_file_id or proto.url]()
+
+
 def download(at: AppTest, made: dict, key: str) -> pd.DataFrame:
-    data = made[at.download_button(key=key).proto.deferred_file_id]()
-    return pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False)
+    return pd.read_csv(io.BytesIO(download_bytes(at, made, key)), dtype="string", keep_default_na=False)
 
 
 def choose_pair(at: AppTest, label: str, code: str) -> AppTest:
@@ -127,12 +136,17 @@ def test_choosing_mongolia_vietnam_leaves_only_that_pair(app, seeds):
     assert app.query_params["pair"] == "MNG-VNM", "the URL tells the view"
 
 
-def test_download_holds_exactly_the_filtered_rows(app, seeds, downloads):
+# small tables go with the page (a file built on click is not tied to a session: under load streamlit
+# could drop it before the browser fetched it); large ones are built on click
+@pytest.mark.parametrize("built", ["with the page", "on click"])
+def test_download_holds_exactly_the_filtered_rows(app, seeds, downloads, monkeypatch, built):
+    monkeypatch.setattr(views, "EAGER_CSV_ROWS", 10**6 if built == "with the page" else 0)
     choose_pair(run(app), "Mongolia – Vietnam", "MNG-VNM")
     app.pills(key="types").set_value(["visit", "aid"])
     run(app)
     events = seeds.events
     expected = events[(events["pair"] == "MNG-VNM") & events["event_type"].isin(["visit", "aid"])]
+    assert bool(app.download_button(key="download_filtered").proto.deferred_file_id) == (built == "on click")
     csv = download(app, downloads, "download_filtered")
     assert list(csv.columns) == [*EVENT_COLUMNS, "merged_id"]
     assert sorted(csv["event_id"]) == sorted(expected["event_id"])

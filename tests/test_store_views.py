@@ -218,5 +218,4 @@ def test_the_app_opens_a_store(root: Path, mentions: pd.DataFrame, monkeypatch: 
     assert at.metric[0].value == f"{aid['merged_id'].nunique():,}"
     (table,) = [d.value for d in at.dataframe if "when" in d.value.columns]
     assert table["event_id"].tolist() == views.table_view(aid)["event_id"].tolist()
-    made = downloads[at.download_button(key="download_filtered").proto.deferred_file_id]()
-    assert made == to_csv_bytes(views.export(aid))
+    assert test_dashboard.download_bytes(at, downloads, "download_filtered") == to_csv_bytes(views.export(aid))
