@@ -37,8 +37,10 @@ lint: setup
 test: setup browser lint
 	$(PY) -m pytest -q
 
+# about 20 minutes: bench_scale's --memory ingests 10k and 100k generated articles
 bench: setup
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_scale.py --docs 10000 --memory
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_store.py
 	$(PY) benchmarks/bench_merge.py

@@ -163,8 +163,9 @@ def parts_left(how: str, n: int) -> range:
     return range(n, FILES)  # killed while still running, after n parts
 
 
-def test_runs_killed_at_random_points_lose_nothing_and_the_next_run_adds_no_duplicate(corpus: Path, tmp_path: Path) -> None:
-    points = kill_points(random.Random(5))
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_runs_killed_at_random_points_lose_nothing_and_the_next_run_adds_no_duplicate(corpus: Path, tmp_path: Path, seed: int) -> None:
+    points = kill_points(random.Random(seed))
     roots = [tmp_path / f"store-{i}" for i in range(len(points))]
     runs = json.dumps([[str(root), how, n] for root, (how, n) in zip(roots, points, strict=True)])
     killer = subprocess.run([sys.executable, "-c", KILLED_RUNS, str(corpus), runs], capture_output=True, text=True, timeout=120)
