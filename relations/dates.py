@@ -20,9 +20,9 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from .lexicon import Lexicon
 from .matching import PhraseMatcher, fold
@@ -114,6 +114,12 @@ class Mention:
         """Carries its own year (not inferred)."""
         return self.kind == "absolute" and self.year is not None
 
+    def replaced(self, **changes) -> Mention:
+        """``dataclasses.replace``, minus its walk over the fields on every call: mentions are copied several times each."""
+        copy = object.__new__(Mention)
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
+
     @property
     def precision(self) -> str:
         if self.day is not None:
@@ -143,6 +149,7 @@ class _Patterns:
     numeric_marker: re.Pattern | None
     numeric_span: re.Pattern
     ambiguous_months: frozenset[str]
+    published_markers: re.Pattern
 
 
 def _alt(words: list[str]) -> str:
@@ -187,6 +194,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
             flags,
         ),
         ambiguous_months=lex.ambiguous_months,
+        published_markers=re.compile(r"(?:^|\W)(?:" + _alt([*d.get("published_markers", []), "date"]) + r")\W", flags),
     )
 
 
@@ -367,14 +375,14 @@ def _join_spans(text: str, mentions: list[Mention], p: _Patterns) -> list[Mentio
 
 def _join(a: Mention, b: Mention) -> Mention | None:
     if a.kind == "weekday":
-        return replace(a, end=b.end, end_weekday=b.weekday)
+        return a.replaced(end=b.end, end_weekday=b.weekday)
     if a.month is None or b.month is None or (a.day is None) != (b.day is None):
         return None
     year = a.year
     end_year = b.year or a.year
     if year is None and end_year is not None:
         year = end_year - 1 if (a.month, a.day or 1) > (b.month, b.day or 1) else end_year
-    return replace(a, end=b.end, year=year, end_year=end_year, end_month=b.month, end_day=b.day if b.day else None)
+    return a.replaced(end=b.end, year=year, end_year=end_year, end_month=b.month, end_day=b.day if b.day else None)
 
 
 # --------------------------------------------------------------------------- resolving
@@ -535,7 +543,7 @@ def resolve(mentions: list[Mention], published: DateValue | None, text: str = ""
     explicit = []
     for m in mentions:
         if m.explicit:
-            m = replace(m, value=_value_of(m, m.year))
+            m = m.replaced(value=_value_of(m, m.year))
             if m.value.known:
                 explicit.append(m)
         out.append(m)
@@ -543,14 +551,14 @@ def resolve(mentions: list[Mention], published: DateValue | None, text: str = ""
     for i, m in enumerate(out):
         if m.kind == "absolute" and not m.explicit:
             value = _year_from_published(m, pub) if pub else _year_from_text(m, explicit)
-            m = replace(m, value=value)
+            m = m.replaced(value=value)
         elif m.kind == "weekday":
-            m = replace(m, value=_weekday_value(m, pub) if pub else UNKNOWN)
+            m = m.replaced(value=_weekday_value(m, pub) if pub else UNKNOWN)
         elif m.kind == "relative":
             quoted = bool(text) and in_quotation(text, m.start)
-            m = replace(m, value=_relative_value(m, pub) if pub and not quoted else UNKNOWN)
+            m = m.replaced(value=_relative_value(m, pub) if pub and not quoted else UNKNOWN)
         elif m.kind == "anaphoric" and previous and previous.precision == "day" and previous.start:
-            m = replace(m, value=DateValue(previous.start + timedelta(days=m.offset), None, "day"))
+            m = m.replaced(value=DateValue(previous.start + timedelta(days=m.offset), None, "day"))
         out[i] = m
         if m.value.known:
             previous = m.value
@@ -572,7 +580,7 @@ def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tu
             future = True
         else:
             future = is_future(text, m.start, m.end, lex, lo, hi)
-        out.append(replace(m, future=future, past=past))
+        out.append(m.replaced(future=future, past=past))
     return out
 
 
@@ -594,7 +602,7 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
     ``mentions`` is the document's scan, when the caller already has it.
     """
     mentions = resolve(scan(text, lex) if mentions is None else mentions, None)
-    markers = re.compile(r"(?:^|\W)(?:" + _alt([*lex.data.get("dates", {}).get("published_markers", []), "date"]) + r")\W", re.IGNORECASE)
+    markers = _patterns(lex).published_markers
     lines = []
     pos = 0
     for line in text.split("\n"):
@@ -608,7 +616,7 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
     for offset, line in header + footer:
         window = line[:160]
         inside = [
-            replace(m, start=m.start - offset, end=m.end - offset) for m in mentions if offset <= m.start and m.end <= offset + len(window)
+            m.replaced(start=m.start - offset, end=m.end - offset) for m in mentions if offset <= m.start and m.end <= offset + len(window)
         ]
         found = _line_date(window, lex, latest_event, inside)
         if not found:
@@ -659,7 +667,7 @@ def _line_date(line: str, lex: Lexicon, latest: date | None, mentions: list[Ment
 _LONG_TAIL_LINE = 60
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: every archive brings new lines; the common ones (an agency's footer) recur
 def _long_tail(line: str, code: str) -> date | None:
     """dateparser for a short dated line the scanner could not read.
 

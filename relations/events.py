@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from . import amounts as amounts_mod
 from . import countries as countries_mod
@@ -87,15 +88,20 @@ class Document:
         hi = bisect.bisect_left(starts, s.end, lo)
         return [x for x in items[lo:hi] if x.end <= s.end]
 
+    @cached_property
+    def _ranked(self) -> list[tuple[str, float]]:
+        # asked for every event, and the salience is settled once the document is read
+        return self.salience.most_common()
+
     def partner_of(self, code: str) -> str | None:
-        for other, score in self.salience.most_common():
+        for other, score in self._ranked:
             if other != code and score >= 1:
                 return other
         return None
 
     @property
     def main_pair(self) -> tuple[str, str] | None:
-        top = [c for c, score in self.salience.most_common(3) if score >= 1]
+        top = [c for c, score in self._ranked[:3] if score >= 1]
         if len(top) >= 2 and (len(top) == 2 or self.salience[top[1]] > self.salience[top[2]]):
             return top[0], top[1]
         return None
@@ -138,11 +144,12 @@ def extract_events(doc: Document) -> list[Event]:
 
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
+    mine = doc.within(doc.triggers, s)
+    if not mine:
+        return []  # most sentences: nothing more to read
     links = [(m.start - s.start, m.end - s.start) for m in lex.link.finditer(text, s.start, s.end)]
     triggers = [
-        Match(t.start - s.start, t.end - s.start, t.text, t.value)
-        for t in doc.within(doc.triggers, s)
-        if not is_negated(text, t.start, t.end, lex, s.start)
+        Match(t.start - s.start, t.end - s.start, t.text, t.value) for t in mine if not is_negated(text, t.start, t.end, lex, s.start)
     ]
     # "at the end of the talks": the talks are the anchor, not a new event
     triggers = [t for t in triggers if not any(a <= t.start and t.end <= b for a, b in links)]

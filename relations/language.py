@@ -9,12 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from functools import cache
+from itertools import islice
 
 _LETTERS = re.compile(r"[^\W\d_]")
 
 # enough text to be sure, little enough to stay fast on long documents
 _SAMPLE = 600
 _ALIASES = {"no": "nb", "nn": "nb"}
+# fewer letters than this are no text to judge
+_MIN_LETTERS = 20
+
+
+def _has_words(sample: str) -> bool:
+    # stops at the last letter needed: listing them all would walk the whole sample
+    return next(islice(_LETTERS.finditer(sample), _MIN_LETTERS - 1, None), None) is not None
 
 
 @cache
@@ -33,7 +41,7 @@ _CLOSE_ENOUGH = 0.01
 def detect(text: str, supported: Collection[str] = ()) -> str | None:
     """The language code of ``text``, or None when there is no text to judge."""
     sample = text[:_SAMPLE]
-    if len(_LETTERS.findall(sample)) < 20:
+    if not _has_words(sample):
         return None
     ranked = [(_ALIASES.get(code, code), p) for code, p in _identifier().rank(sample)]
     best = ranked[0][0]
@@ -46,6 +54,6 @@ def detect(text: str, supported: Collection[str] = ()) -> str | None:
 def confidence(text: str) -> float:
     """How sure the model is of its best language for ``text`` (0 to 1)."""
     sample = text[:_SAMPLE]
-    if len(_LETTERS.findall(sample)) < 20:
+    if not _has_words(sample):
         return 0.0
     return float(_identifier().classify(sample)[1])

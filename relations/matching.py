@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import Generic, TypeVar
 
@@ -229,18 +229,18 @@ class _Indexed:
         """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
         words = _words(text)
         at = words.at
-        wanted = at.keys() & self.lowered
+        wanted = self.lowered.intersection(at)  # walks the smaller side, where `at.keys() & self.lowered` walks the phrase heads
         if self.stems:
             wanted |= {head for head in at if head.startswith(self.lowered_stems)}
         if not wanted:
             return []
-        heads = words.heads[self.ignore_case]
+        heads, starts = words.heads[self.ignore_case], words.starts
         out = []
-        compiled, end = self.compiled, 0
-        for i in sorted(i for head in wanted for i in at[head]):
-            p, head = words.starts[i], heads[i]
+        regex_of, end = self.compiled.get, 0
+        for i in sorted(chain.from_iterable(map(at.__getitem__, wanted))):
+            p, head = starts[i], heads[i]
             if p >= end and (self.ignore_case or head in self.by_head or head.startswith(self.stems)):
-                m = (compiled.get(head) or self._regex(head)).match(text, p)
+                m = (regex_of(head) or self._regex(head)).match(text, p)
                 if m:
                     end = m.end()
                     out.append(m)
@@ -252,6 +252,41 @@ class _Indexed:
             phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
             regex = self.compiled[head] = _compile(phrases, _WORD_START, self.flags)
         return regex
+
+
+# "*vereinbarung*": a stem of word characters, inside a word
+_WORD_STEM = re.compile(r"\*\w+\*?")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _stems(phrases: list[str], flags: int) -> re.Pattern | None:
+    """The trie of "*stem" phrases without their leading wildcard, when every stem is made of word characters."""
+    if not all(_WORD_STEM.fullmatch(p) for p in phrases):
+        return None
+    return re.compile(_trie_regex([p[1:] for p in phrases]), flags)
+
+
+def _in_words(regex: re.Pattern, stems: re.Pattern, text: str) -> list[re.Match]:
+    """``regex.finditer(text)`` for "*stem" phrases, tried only at the start of the words holding a stem.
+
+    Trying ``\\w*`` then the stems at every word start costs more than finding
+    the stems: a match starts where the word holding its stem starts.
+    """
+    out: list[re.Match] = []
+    end, last = 0, -1  # where the last match ended; where the last stem started
+    for hit in stems.finditer(text):
+        start = hit.start()
+        # back to the word's start, but not over the previous stem's: each character is walked once
+        while start > 0 and start - 1 != last and _WORD_CHAR.match(text, start - 1):
+            start -= 1
+        same_word = start > 0 and start - 1 == last
+        last = hit.start()
+        if not same_word and start >= end:
+            m = regex.match(text, start)
+            if m:
+                end = m.end()
+                out.append(m)
+    return out
 
 
 @dataclass(frozen=True)
@@ -279,17 +314,20 @@ class PhraseMatcher(Generic[T]):
             table.setdefault(k, value)
             (folded_cs if exact_case or is_exact_case(phrase) else folded_ci).append(phrase)
         self._indexed: list[_Indexed] = []
-        self._scanned: list[re.Pattern] = []
+        self._scanned: list[tuple[re.Pattern, re.Pattern | None]] = []  # a trie, and the trie of its stems when it has one
         for group, flags in ((folded_ci, re.IGNORECASE), (folded_cs, 0)):
             words = [p for p in group if _starts_a_word(p) and not p.startswith("*")]
             if words:
                 self._indexed.append(_Indexed.of(words, flags))
-            for part, before in (([p for p in group if p.startswith("*")], _WORD_START), ([p for p in group if not _starts_a_word(p)], "")):
-                if part:
-                    self._scanned.append(_compile(part, before, flags))
+            inside = [p for p in group if p.startswith("*")]
+            if inside:
+                self._scanned.append((_compile(inside, _WORD_START, flags), _stems(inside, flags)))
+            symbols = [p for p in group if not _starts_a_word(p)]
+            if symbols:
+                self._scanned.append((_compile(symbols, "", flags), None))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
         self._looked_up: dict[str, T | None] = {}  # matched text -> value: lookup normalises, and the same words recur
-        self._read: tuple[str, list[Match[T]], list[int]] | None = None  # the last text read: its matches and their starts
+        self._read: tuple[str, list[Match[T]], list[int], list[int]] | None = None  # the last text read: its matches, their starts and ends
 
     def __bool__(self) -> bool:
         return bool(self._indexed or self._scanned)
@@ -317,25 +355,20 @@ class PhraseMatcher(Generic[T]):
         read = self._read
         if read is None or read[0] is not text:
             found = self._scan(text)
-            read = self._read = (text, found, [m.start for m in found])
-        found = read[1]
+            read = self._read = (text, found, [m.start for m in found], [m.end for m in found])
+        found, starts, ends = read[1:]
         if start == 0 and end is None:
             return list(found)
-        end = len(text) if end is None else end
-        out = []
-        for m in found[bisect.bisect_left(read[2], start) :]:
-            if m.start >= end:
-                break
-            if m.end <= end:
-                out.append(m)
-        return out
+        # the matches do not overlap, so their ends are in order too: the window is one slice
+        first = bisect.bisect_left(starts, start)
+        return found[first : bisect.bisect_right(ends, len(text) if end is None else end, first)]
 
     def _scan(self, text: str) -> list[Match[T]]:
         found: list[Match[T]] = []
         for indexed in self._indexed:
             found += self._values(indexed.matches(text))
-        for regex in self._scanned:
-            found += self._values(regex.finditer(text))
+        for regex, stems in self._scanned:
+            found += self._values(regex.finditer(text) if stems is None else _in_words(regex, stems, text))
         if len(self._indexed) + len(self._scanned) > 1 and found:
             found.sort(key=lambda m: (m.start, -(m.end - m.start)))
             kept: list[Match[T]] = []

@@ -22,6 +22,8 @@ _SOFT_BREAK = re.compile(r"[;,:]\s|\s")
 # a sentence ends before a word that does not begin in lower case (in any script: checked in _split_line)
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?([^\W_]))")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+# longer than most words: the word before a full stop is looked for this far back first
+_WORD_REACH = 64
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,7 @@ def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> No
     for m in _END.finditer(line):
         if m.group(1).islower():
             continue
-        before = _WORD_BEFORE.search(line, 0, m.start())
-        word = before.group(1) if before else ""
+        word = _word_before(line, m.start())
         bare = word.strip("(\"'“‘«[").rstrip(".")
         if m.group().startswith(".") and (
             bare.lower() in lex.abbreviations or (len(bare) == 1 and bare.isalpha()) or (bare.isdigit() and len(bare) <= 2)
@@ -55,6 +56,15 @@ def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> No
         _emit(line, start, m.end(), offset, out)
         start = m.end()
     _emit(line, start, len(line), offset, out)
+
+
+def _word_before(line: str, end: int) -> str:
+    # searching a long line from its start for every full stop would cost its length each time
+    lo = max(0, end - _WORD_REACH)
+    before = _WORD_BEFORE.search(line, lo, end)
+    if before and before.start() == lo and lo > 0:  # the word may begin further back
+        before = _WORD_BEFORE.search(line, 0, end)
+    return before.group(1) if before else ""
 
 
 def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:

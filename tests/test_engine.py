@@ -29,6 +29,24 @@ def test_two_workers_give_the_same_tables_as_one(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(one.documents, two.documents)
 
 
+# Dask workers and pool workers are separate interpreters, each with its own hash seed: the
+# language data must not take its order from a set's
+EXTRACT_CSV = "import relations, sys; sys.stdout.write(relations.extract(sys.argv[1]).to_csv(index=False))"
+
+
+def test_the_table_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "corpus", 40)
+    capital = "HANOI, 19/09/2023 - The Prime Minister of Vietnam arrived in Willemstad today for an official visit."
+    (folder / "capital.txt").write_text(capital)
+    tables = {
+        subprocess.run([sys.executable, "-c", EXTRACT_CSV, str(folder)], env=os.environ | {"PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True, timeout=120).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(tables) == 1
+    assert "CUW-VNM" in tables.pop()
+
+
 def test_results_come_back_in_input_order_with_little_in_flight() -> None:
     # an endless input: only a map that submits a bounded window ahead can return
     first = list(itertools.islice(engine.ordered_map(operator.neg, itertools.count(), workers=2), 200))
