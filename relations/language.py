@@ -43,9 +43,12 @@ def detect(text: str, supported: Collection[str] = ()) -> str | None:
     sample = text[:_SAMPLE]
     if not _has_words(sample):
         return None
-    ranked = [(_ALIASES.get(code, code), p) for code, p in _identifier().rank(sample)]
-    best = ranked[0][0]
+    identifier = _identifier()
+    # the top guess settles most texts: all 142 languages are ranked only when it is unsupported
+    top = identifier.classify(sample)[0]
+    best = _ALIASES.get(top, top)
     if supported and best not in supported:
+        ranked = ((_ALIASES.get(code, code), p) for code, p in identifier.rank(sample))
         close = next((code for code, p in ranked if code in supported and p >= _CLOSE_ENOUGH), None)
         return close or best
     return best
