@@ -198,10 +198,15 @@ def _patterns(lex: Lexicon) -> _Patterns:
     )
 
 
-_ISO = re.compile(rf"({YEAR})(?<![\d./-]\d\d\d\d)-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
 _NUMERIC = re.compile(rf"({_DAY_NUMBER})([./-])(\d{{1,2}})\2({YEAR})(?![\d])")
 _NUMERIC_DM = re.compile(rf"({_DAY_NUMBER})/(\d{{1,2}})(?![\d]|/\d)")
-_YEAR = re.compile(rf"({YEAR})(?<![\d.,/-]\d\d\d\d)(?![\d]|\s*[-–]\s*\d|/)")
+# What follows a year in an ISO date, and what follows a lone year. The two never overlap (a year before "-"
+# and a digit is no lone year), so one pass finds both, as two passes would: group 1 the year, groups 2 and 3
+# an ISO date's month and day. The year written once in front keeps the engine's skip to a "1" or "2";
+# an alternation of the two whole patterns would be tried at every position.
+_ISO_TAIL = r"(?<![\d./-]\d\d\d\d)-(\d{1,2})-(\d{1,2})(?![\d])"
+_LONE_YEAR_TAIL = r"(?<![\d.,/-]\d\d\d\d)(?![\d]|\s*[-–]\s*\d|/)"
+_ISO_OR_YEAR = re.compile(rf"({YEAR})(?:{_ISO_TAIL}|{_LONE_YEAR_TAIL})")
 
 
 def _day_month_order(lex: Lexicon) -> str:
@@ -238,7 +243,11 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
         starts.insert(i, m.start)
         ends.insert(i, m.end)
 
-    for m in _ISO.finditer(folded):
+    years = []  # taken last: any other reading of a number comes first
+    for m in _ISO_OR_YEAR.finditer(folded):
+        if m.group(2) is None:
+            years.append(m)
+            continue
         v = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if v:
             add(Mention(m.start(), m.end(), "absolute", v.year, v.month, v.day))
@@ -265,23 +274,24 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
                 if 1 <= mm <= 12 and 1 <= dd <= 31:
                     add(Mention(m.start(), m.end(), "absolute", None, mm, dd))
 
-    for mm in p.months.finditer(folded):
+    # the phrase matchers fold the text themselves, and keep it folded for the document's other matchers
+    for mm in p.months.finditer(text):
         if not free(mm.start, mm.end):
             continue
         add_month(folded, mm, p, add, free, bool(lex.data.get("dates", {}).get("year_before_month")))
 
-    for wm in p.weekdays.finditer(folded):
+    for wm in p.weekdays.finditer(text):
         if free(wm.start, wm.end):
             add(Mention(wm.start, wm.end, "weekday", weekday=wm.value))
     # anaphoric phrases first: German "am Morgen" (in the morning) holds "morgen" (tomorrow)
-    for am in p.anaphoric.finditer(folded):
+    for am in p.anaphoric.finditer(text):
         if free(am.start, am.end):
             add(Mention(am.start, am.end, "anaphoric", offset=am.value))
-    for rm in p.relative.finditer(folded):
+    for rm in p.relative.finditer(text):
         if free(rm.start, rm.end):
             unit, offset = rm.value
             add(Mention(rm.start, rm.end, "relative", unit=unit, offset=offset))
-    for ym in _YEAR.finditer(folded):
+    for ym in years:
         if free(ym.start(), ym.end()) and p.year_prep.search(folded[max(0, ym.start() - 30) : ym.start()]):
             add(Mention(ym.start(), ym.end(), "absolute", int(ym.group(1))))
 
@@ -539,14 +549,8 @@ def resolve(mentions: list[Mention], published: DateValue | None, text: str = ""
     "today" in a quotation is the speaker's day, which the text does not give.
     """
     pub = published if published and published.known else None
-    out: list[Mention] = []
-    explicit = []
-    for m in mentions:
-        if m.explicit:
-            m = m.replaced(value=_value_of(m, m.year))
-            if m.value.known:
-                explicit.append(m)
-        out.append(m)
+    out = _with_own_years(mentions)
+    explicit = _known_explicit(out)
     previous: DateValue | None = None
     for i, m in enumerate(out):
         if m.kind == "absolute" and not m.explicit:
@@ -563,6 +567,16 @@ def resolve(mentions: list[Mention], published: DateValue | None, text: str = ""
         if m.value.known:
             previous = m.value
     return out
+
+
+def _with_own_years(mentions: list[Mention]) -> list[Mention]:
+    """The mentions, those that carry their own year resolved."""
+    return [m.replaced(value=_value_of(m, m.year)) if m.explicit else m for m in mentions]
+
+
+def _known_explicit(mentions: list[Mention]) -> list[Mention]:
+    """The resolved mentions with their own year and a known value."""
+    return [m for m in mentions if m.explicit and m.value.known]
 
 
 def with_tense(text: str, mentions: list[Mention], lex: Lexicon, bounds: list[tuple[int, int]]) -> list[Mention]:
@@ -601,7 +615,9 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
 
     ``mentions`` is the document's scan, when the caller already has it.
     """
-    mentions = resolve(scan(text, lex) if mentions is None else mentions, None)
+    mentions = scan(text, lex) if mentions is None else mentions
+    # only the mentions with their own year are read here (and a dateline's): resolving them all would be wasted
+    explicit = _known_explicit(_with_own_years(mentions))
     markers = _patterns(lex).published_markers
     lines = []
     pos = 0
@@ -611,14 +627,12 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
         pos += len(line) + 1
     header = lines[:_HEADER_LINES]
     footer = lines[-_FOOTER_LINES:] if len(lines) > _HEADER_LINES else []
-    days = [m.value.start for m in mentions if m.explicit and m.day and m.value.start]
+    days = [m.value.start for m in explicit if m.day and m.value.start]
     latest_event = max(days) if days else None
     for offset, line in header + footer:
         window = line[:160]
-        inside = [
-            m.replaced(start=m.start - offset, end=m.end - offset) for m in mentions if offset <= m.start and m.end <= offset + len(window)
-        ]
-        found = _line_date(window, lex, latest_event, inside)
+        inside = [m for m in explicit if offset <= m.start and m.end <= offset + len(window)]
+        found = _line_date(window, lex, latest_event, inside, offset)
         if not found:
             continue
         value, s, e = found
@@ -627,32 +641,33 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
         marked = markers.search(window[: s + 1]) is not None
         if marked or (len(words) <= _MAX_OTHER_WORDS and len(window.strip()) < 80):
             return Published(value, offset + s, offset + e)
-    return _dateline_date(text, header, mentions)
+    return _dateline_date(text, header, mentions, explicit)
 
 
-def _dateline_date(text: str, header: list[tuple[int, str]], mentions: list[Mention]) -> Published | None:
-    """'Hanoi, 17 December (VNA) –': the year, if missing, from the text's own dates."""
+def _dateline_date(text: str, header: list[tuple[int, str]], mentions: list[Mention], explicit: list[Mention]) -> Published | None:
+    """'Hanoi, 17 December (VNA) –': the year, if missing, from the text's own dates (``explicit``)."""
     if not header:
         return None
     limit = header[min(2, len(header) - 1)][0] + len(header[min(2, len(header) - 1)][1])
     for m in mentions:
-        if m.start < limit and m.kind == "absolute" and m.day is not None and is_dateline(text, m) and m.value.known:
-            return Published(DateValue(m.value.start, None, "day"), m.start, m.end)
+        if m.start < limit and m.kind == "absolute" and m.day is not None and is_dateline(text, m):
+            value = _value_of(m, m.year) if m.explicit else _year_from_text(m, explicit)
+            if value.known:
+                return Published(DateValue(value.start, None, "day"), m.start, m.end)
     return None
 
 
-def _line_date(line: str, lex: Lexicon, latest: date | None, mentions: list[Mention]) -> tuple[DateValue, int, int] | None:
+def _line_date(line: str, lex: Lexicon, latest: date | None, explicit: list[Mention], offset: int) -> tuple[DateValue, int, int] | None:
+    """The date of a line at ``offset`` in the text; ``explicit``: the known mentions with their own year inside it."""
     for m in _NUMERIC.finditer(line):
         readings = numeric_readings(int(m.group(1)), int(m.group(3)), int(m.group(4)), lex)
         # where the text gives dated events, the publication cannot precede them
         plausible = [r for r in readings if latest is None or r >= latest] or readings
         if plausible:
             return DateValue(plausible[0], None, "day"), m.start(), m.end()
-    for m in mentions:
-        if m.explicit:
-            v = _value_of(m, m.year)
-            if v.known and v.precision in ("day", "month"):
-                return DateValue(v.start, None, v.precision), m.start, m.end
+    for m in explicit:
+        if m.value.precision in ("day", "month"):
+            return DateValue(m.value.start, None, m.value.precision), m.start - offset, m.end - offset
     m = _YEAR_MONTH.search(line)
     if m and 1 <= int(m.group(2)) <= 12:
         return DateValue(date(int(m.group(1)), int(m.group(2)), 1), None, "month"), m.start(), m.end()

@@ -122,7 +122,8 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
     ]
     found = countries_mod.find(text, lex)
     # a weekday or month inside a place name ("Santo Domingo") is no date
-    mentions = [m for m in mentions if not any(c.start < m.end and m.start < c.end for c in found)]
+    ends = [c.end for c in found]
+    mentions = [m for m in mentions if not _overlaps(m, found, ends)]
     title_end = sentences[0].end if sentences else 0
     doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published.value if published else None)
     doc.salience = countries_mod.salience(found, title_end)
@@ -130,13 +131,34 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
     return doc
 
 
+def _overlaps(m: Mention, spans: list[CountryMention], ends: list[int]) -> bool:
+    # the spans are in order and apart: of those ending after m starts, the first starts first
+    i = bisect.bisect_right(ends, m.start)
+    return i < len(spans) and spans[i].start < m.end
+
+
 def extract_events(doc: Document) -> list[Event]:
     """All events of a document, dated and deduplicated."""
     events: list[Event] = []
-    for index, sentence in enumerate(doc.sentences):
-        events.extend(_sentence_events(doc, sentence, index))
+    for index in _with_triggers(doc):
+        events.extend(_sentence_events(doc, doc.sentences[index], index))
     events = _link_undated(doc, events)
     return _one_row_per_event(events)
+
+
+def _with_triggers(doc: Document) -> list[int]:
+    """The indices of the sentences holding a trigger, in order.
+
+    Most sentences hold none: looking them up from the few triggers beats asking every sentence.
+    """
+    starts = [s.start for s in doc.sentences]
+    found: dict[int, None] = {}
+    for t in doc.triggers:
+        # the sentences do not overlap: only the last one starting before the trigger may hold it
+        index = bisect.bisect_right(starts, t.start) - 1
+        if index >= 0 and t.end <= doc.sentences[index].end:
+            found[index] = None
+    return list(found)
 
 
 # --------------------------------------------------------------------------- one sentence
@@ -145,8 +167,6 @@ def extract_events(doc: Document) -> list[Event]:
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
     mine = doc.within(doc.triggers, s)
-    if not mine:
-        return []  # most sentences: nothing more to read
     links = [(m.start - s.start, m.end - s.start) for m in lex.link.finditer(text, s.start, s.end)]
     triggers = [
         Match(t.start - s.start, t.end - s.start, t.text, t.value) for t in mine if not is_negated(text, t.start, t.end, lex, s.start)
@@ -342,8 +362,9 @@ def _link_undated(doc: Document, events: list[Event]) -> list[Event]:
 
 
 def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
+    pair = e.pair  # built anew at each reading: asked last, and once for e
     same_pair = [
-        d for d in dated if d.pair == e.pair and d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred"
+        d for d in dated if d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred" and d.pair == pair
     ]
     if not same_pair:
         return None

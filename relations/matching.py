@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, islice, repeat
 from operator import itemgetter
 from typing import Generic, TypeVar
 
@@ -164,23 +164,21 @@ def _lower(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Words:
-    """Where the words of a text start, and their heads."""
+    """Where the words of a text start, by lowered head."""
 
-    starts: list[int]
-    heads: dict[bool, list[str]]  # ignore_case -> the head of each word (as written, or lowered)
-    at: dict[str, list[int]]  # lowered head -> indices of its words
+    at: dict[str, list[int]]  # lowered head -> the offsets of its words
+    heads: frozenset[str]  # at's keys: a set meets a short phrase list's heads by walking the list's few
 
     @classmethod
     def of(cls, text: str) -> _Words:
-        # C-level all through: the words and the runs between them, their offsets by summing lengths
-        parts = _WORD_SPLIT.split(text)
-        starts = list(accumulate(map(len, parts), initial=0))[1::2]
-        heads = list(map(_HEAD_OF, parts[1::2]))
-        lowered = _lower("\x00".join(heads)).split("\x00")
+        # C-level but for the last loop: the words of the lowered text (same length: same offsets) and the
+        # runs between them, their offsets by summing lengths
+        parts = _WORD_SPLIT.split(_lower(text))
+        starts = islice(accumulate(map(len, parts), initial=0), 1, len(parts), 2)
         at: dict[str, list[int]] = {}
-        for i, head in enumerate(lowered):
-            at.setdefault(head, []).append(i)
-        return cls(starts, {False: heads, True: lowered}, at)
+        for head, start in zip(map(_HEAD_OF, parts[1::2]), starts, strict=True):
+            at.setdefault(head, []).append(start)
+        return cls(at, frozenset(at))
 
 
 @lru_cache(maxsize=16)
@@ -194,63 +192,63 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
+_START = re.Match.start
+
+
 @dataclass(frozen=True)
 class _Indexed:
     """Phrases starting with a word, tried only where their first word may start.
 
-    The phrases are grouped by head and a group's trie is compiled the first
-    time a text holds its head: most of thousands of names never occur in a
-    run, and compiling them all would cost a worker seconds per language.
+    The phrases are grouped by lowered head, even when their case must match:
+    a phrase can only match where the word's head is its own, so the others of
+    its group fail at once, and a text needs one index for both kinds. A
+    group's trie is compiled the first time a text holds its head: most of
+    thousands of names never occur in a run, and compiling them all would cost
+    a worker seconds per language.
     """
 
     by_head: dict[str, list[str]]
     by_stem: dict[str, list[str]]  # "vis*": a wildcard stem shorter than a head begins many heads
+    heads: frozenset[str]  # by_head's keys
     stems: tuple[str, ...]  # by_stem's keys, for str.startswith
-    lowered: frozenset[str]  # by_head's keys lowered: texts are indexed by lowered heads
-    lowered_stems: tuple[str, ...]
     flags: int
-    ignore_case: bool
-    compiled: dict[str, re.Pattern] = field(default_factory=dict)  # text head -> its phrases' trie
+    compiled: dict[str, re.Pattern] = field(default_factory=dict)  # head -> its phrases' trie
 
     @classmethod
     def of(cls, phrases: list[str], flags: int) -> _Indexed:
-        ignore_case = bool(flags & re.IGNORECASE)
         by_head: dict[str, list[str]] = {}
         by_stem: dict[str, list[str]] = {}
         for phrase in phrases:
             first = _WORDS.match(phrase).group()
-            head = (_lower(first) if ignore_case else first)[:_HEAD]
             table = by_stem if len(first) < _HEAD and phrase == first + "*" else by_head
-            table.setdefault(head, []).append(phrase)
-        lowered = frozenset(_lower(h) for h in by_head)
-        return cls(by_head, by_stem, tuple(by_stem), lowered, tuple(_lower(s) for s in by_stem), flags, ignore_case)
+            table.setdefault(_lower(first)[:_HEAD], []).append(phrase)
+        return cls(by_head, by_stem, frozenset(by_head), tuple(by_stem), flags)
 
     def matches(self, text: str) -> list[re.Match]:
         """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
         words = _words(text)
         at = words.at
-        wanted = self.lowered.intersection(at)  # walks the smaller side, where `at.keys() & self.lowered` walks the phrase heads
+        wanted = self.heads & words.heads
         if self.stems:
-            wanted |= {head for head in at if head.startswith(self.lowered_stems)}
-        if not wanted:
-            return []
-        heads, starts = words.heads[self.ignore_case], words.starts
-        out = []
-        regex_of, end = self.compiled.get, 0
-        for i in sorted(chain.from_iterable(map(at.__getitem__, wanted))):
-            p, head = starts[i], heads[i]
-            if p >= end and (self.ignore_case or head in self.by_head or head.startswith(self.stems)):
-                m = (regex_of(head) or self._regex(head)).match(text, p)
-                if m:
-                    end = m.end()
-                    out.append(m)
-        return out
+            wanted |= {head for head in at if head.startswith(self.stems)}
+        found: list[re.Match] = []
+        for head in wanted:
+            # one C-level pass per head: trying the few words under a previous match, dropped below,
+            # costs less than a Python loop over all the candidate words in text order
+            found += filter(None, map((self.compiled.get(head) or self._regex(head)).match, repeat(text), at[head]))
+        if len(found) < 2:
+            return found
+        found.sort(key=_START)
+        kept, end = [], 0
+        for m in found:
+            if m.start() >= end:
+                kept.append(m)
+                end = m.end()
+        return kept
 
     def _regex(self, head: str) -> re.Pattern:
-        regex = self.compiled.get(head)
-        if regex is None:
-            phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
-            regex = self.compiled[head] = _compile(phrases, _WORD_START, self.flags)
+        phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
+        regex = self.compiled[head] = _compile(phrases, _WORD_START, self.flags)
         return regex
 
 

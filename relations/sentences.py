@@ -21,6 +21,8 @@ _SOFT_BREAK = re.compile(r"[;,:]\s|\s")
 
 # a sentence ends before a word that does not begin in lower case (in any script: checked in _split_line)
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?([^\W_]))")
+# str.isalnum() exactly: \w is isalnum() or "_"
+_ALNUM = re.compile(r"[^\W_]")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 # longer than most words: the word before a full stop is looked for this far back first
 _WORD_REACH = 64
@@ -37,7 +39,8 @@ def split(text: str, lex: Lexicon) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
-        _split_line(line, pos, lex, out)
+        if line:  # blank lines part paragraphs: a good share of all lines
+            _split_line(line, pos, lex, out)
         pos += len(line) + 1
     return out
 
@@ -80,7 +83,7 @@ def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> 
 def _emit_one(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
     chunk = line[start:end]
     stripped = chunk.strip()
-    if not stripped or not any(c.isalnum() for c in stripped):
+    if not stripped or not _ALNUM.search(stripped):
         return
     lead = len(chunk) - len(chunk.lstrip())
     s = offset + start + lead

@@ -36,6 +36,8 @@ def clause_end(text: str, pos: int, ceiling: int) -> int:
 def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, ceiling: int | None = None) -> bool:
     """Is the clause around text[start:end] set in the future?"""
     ceiling = len(text) if ceiling is None else ceiling
+    if lex.future_suffix is None and lex.future.search(text, max(floor, start - _LOOKBACK), start) is None:
+        return False  # no marker within the longest clause: the clause itself need not be found
     lo = clause_start(text, start, floor)
     if lex.future.search(text, lo, start):
         return True
@@ -44,6 +46,9 @@ def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, cei
 
 def is_negated(text: str, start: int, end: int, lex: Lexicon, floor: int = 0) -> bool:
     """Is a trigger at text[start:end] denied ("was not inked", "n'a pas signé")?"""
+    # most triggers have no negation anywhere near: the words around them need not be found
+    if lex.negation.search(text, max(floor, start - _NEGATION_REACH), min(len(text), end + _NEGATION_REACH)) is None:
+        return False
     # the last three words before the trigger, the first two after (Germanic languages deny
     # after the verb: "unterzeichneten … nicht", "undertecknade inte")
     lo = ([m.start() for m in _WORD.finditer(text, max(floor, start - _NEGATION_REACH), start)][-3:] or [start])[0]
