@@ -138,10 +138,6 @@ _WORD_START = r"\b"
 _AFTER = r"(?!(?<=\d)\d)(?!(?<=[^\W\d_])[^\W\d_])"
 
 
-def _starts_a_word(phrase: str) -> bool:
-    return phrase.startswith("*") or bool(re.match(r"\w", phrase))
-
-
 def _compile(phrases: list[str], before: str, flags: int) -> re.Pattern:
     return re.compile(before + "(?:" + _trie_regex(phrases) + ")" + _AFTER, flags)
 
@@ -302,7 +298,8 @@ class PhraseMatcher(Generic[T]):
         self._exact: dict[str, T] = {}
         self._prefix: dict[str, T] = {}  # "visit*" -> keyed by "visit"
         self._suffix: dict[str, T] = {}  # "*vereinbarung*" -> keyed by "vereinbarung"
-        folded_ci, folded_cs = [], []
+        # ignore-case, then exact-case phrases; each: those starting a word, "*stem" ones, those starting with a symbol
+        groups: dict[int, tuple[list[str], list[str], list[str]]] = {re.IGNORECASE: ([], [], []), 0: ([], [], [])}
         for phrase, value in phrases:
             phrase = fold(phrase).strip()
             if not phrase.strip("*"):
@@ -310,17 +307,15 @@ class PhraseMatcher(Generic[T]):
             k = key(phrase.strip("*"))
             table = self._suffix if phrase.startswith("*") else self._prefix if phrase.endswith("*") else self._exact
             table.setdefault(k, value)
-            (folded_cs if exact_case or is_exact_case(phrase) else folded_ci).append(phrase)
+            words, inside, symbols = groups[0 if exact_case or is_exact_case(phrase) else re.IGNORECASE]
+            (inside if phrase.startswith("*") else words if _WORD_CHAR.match(phrase) else symbols).append(phrase)
         self._indexed: list[_Indexed] = []
         self._scanned: list[tuple[re.Pattern, re.Pattern | None]] = []  # a trie, and the trie of its stems when it has one
-        for group, flags in ((folded_ci, re.IGNORECASE), (folded_cs, 0)):
-            words = [p for p in group if _starts_a_word(p) and not p.startswith("*")]
+        for flags, (words, inside, symbols) in groups.items():
             if words:
                 self._indexed.append(_Indexed.of(words, flags))
-            inside = [p for p in group if p.startswith("*")]
             if inside:
                 self._scanned.append((_compile(inside, _WORD_START, flags), _stems(inside, flags)))
-            symbols = [p for p in group if not _starts_a_word(p)]
             if symbols:
                 self._scanned.append((_compile(symbols, "", flags), None))
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
