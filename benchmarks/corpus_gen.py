@@ -118,8 +118,9 @@ def _currency_name(iso: str, code: str) -> str:
 
 
 @cache
-def _fields(template: str) -> frozenset[str]:
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+def _fields(template: str) -> tuple[str, ...]:
+    # in the template's order: each field draws from the random generator, and a set's order changes with the hash seed
+    return tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(template) if name))
 
 
 @cache
