@@ -47,6 +47,8 @@ AMOUNT_TOLERANCE = 0.05
 _RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 _UNDATED = np.iinfo(np.int64).max
 _SEP = "; "  # joins doc ids, languages and event ids in one cell: CSV-friendly
+# rows of different blocks never merge: a store's ids can be computed a few blocks at a time
+BLOCK_COLUMNS = ("event_type", "country_a", "country_b")
 
 MERGED_COLUMNS = (
     "merged_id",
@@ -165,7 +167,7 @@ def _place(value: object) -> str | None:
 
 def _blocks(frame: pd.DataFrame) -> Iterable[list[int]]:
     """Row positions per block: (type, country_a, country_b), and for aid (currency, amount band)."""
-    keys = zip(*(frame[c].astype("object").tolist() for c in ("event_type", "country_a", "country_b")), strict=True)
+    keys = zip(*(frame[c].astype("object").tolist() for c in BLOCK_COLUMNS), strict=True)
     groups: dict[tuple, list[int]] = {}
     for i, key in enumerate(keys):
         groups.setdefault(key, []).append(i)

@@ -33,8 +33,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -54,6 +56,9 @@ MERGE_INPUT = (
     "event_id", "event_type", "country_a", "country_b",
     "date_start", "date_end", "date_precision", "amount", "currency", "location",
 )
+# rows merged at a time: the Python objects merging needs then exist for one batch of blocks, not for the
+# whole store (a million events in one go peaked at 1.5 GB)
+MERGE_BATCH = 100_000
 _COVERS = b"relations:parts"  # the merged file's metadata key: the part keys it was computed over
 _ARROW = {"string": pa.large_string(), "Float64": pa.float64(), "Int64": pa.int64()}
 
@@ -240,11 +245,28 @@ def merged_file(root: str | os.PathLike) -> Path | None:
 def _compute_merged(files: list[Path]) -> pd.DataFrame:
     if not files:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in MERGED_COLUMNS.items()})
-    schema = _schema({c: EVENT_COLUMNS[c] for c in MERGE_INPUT})
-    # only the columns merging reads: the sentences are most of a part's bytes
-    frame = ds.dataset(files, schema=schema, format="parquet").to_table().to_pandas()
-    frame = frame.astype({c: EVENT_COLUMNS[c] for c in MERGE_INPUT})
-    return pd.DataFrame({"event_id": frame["event_id"], "merged_id": merge.merged_ids(frame)}).astype(MERGED_COLUMNS)
+    dtypes = {c: EVENT_COLUMNS[c] for c in MERGE_INPUT}
+    # only the columns merging reads (the sentences are most of a part's bytes), kept in Arrow: compact
+    table = ds.dataset(files, schema=_schema(dtypes), format="parquet").to_table()
+    ids = np.empty(table.num_rows, dtype=object)
+    for rows in _block_batches(table, MERGE_BATCH):
+        ids[rows] = merge.merged_ids(table.take(rows).to_pandas().astype(dtypes))
+    return pd.DataFrame({"event_id": table.column("event_id").to_pandas(), "merged_id": ids}).astype(MERGED_COLUMNS)
+
+
+def _block_batches(table: pa.Table, size: int) -> Iterator[np.ndarray]:
+    """Row positions of whole merge blocks, about ``size`` rows a batch, each batch in table order."""
+    key = np.zeros(table.num_rows, dtype=np.int64)
+    for column in merge.BLOCK_COLUMNS:
+        codes = pc.dictionary_encode(table.column(column).combine_chunks())
+        key = key * (len(codes.dictionary) + 1) + pc.fill_null(codes.indices, -1).to_numpy() + 1
+    order = np.argsort(key, kind="stable")
+    begin = 0
+    for end in [*(np.flatnonzero(np.diff(key[order])) + 1), len(order)]:
+        if end - begin >= size or end == len(order):
+            # table order within a batch: merging sees each block's rows as it would in the whole table
+            yield np.sort(order[begin:end])
+            begin = end
 
 
 def read_merged(root: str | os.PathLike) -> pd.DataFrame:

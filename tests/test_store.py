@@ -150,6 +150,22 @@ def test_the_merged_ids_cover_the_parts_they_were_computed_over(tmp_path: Path) 
     assert store.update_merged(root) and store.merged_file(root) is not None
 
 
+def test_a_store_merges_a_few_blocks_at_a_time_with_the_same_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = store.prepare(tmp_path / "store")
+    for country in ("Thailand", "Laos", "Cambodia"):
+        # the same visit told to the day and to the month: the month's report takes the day's id only
+        # when both are merged in the same batch
+        for copy, when in (("day", "from March 3 to March 5, 2024"), ("month", "in March 2024")):
+            text = TEXT.replace("Thailand", country).replace("from March 3 to March 5, 2024", when)
+            result = parse_text(f"{country}-{copy}.txt", text)
+            store.write_part(root, result.events, [result.document | {"content_hash": f"hash-{country}-{copy}"}])
+    events = store.read_events(root)
+    whole = _ids(merge.with_merged_ids(events))
+    assert len(events) == 12 and whole.nunique() == 6  # a visit and a signing per pair
+    monkeypatch.setattr(store, "MERGE_BATCH", 1)  # one block per batch
+    pd.testing.assert_series_equal(_ids(store.read_merged(root)), whole)
+
+
 def test_an_empty_store_has_no_merged_ids(tmp_path: Path) -> None:
     root = store.prepare(tmp_path / "store")
     assert store.read_merged(root).empty
