@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from .lexicon import Lexicon
 from .matching import key
@@ -33,13 +34,12 @@ def find(text: str, lex: Lexicon) -> list[CountryMention]:
     matches = sorted([*lex.countries.finditer(text), *lex.places.finditer(text)], key=lambda m: (m.start, m.start - m.end))
     found: list[CountryMention] = []
     for m in matches:
-        if any(m.start < e and s < m.end for s, e in blocked) or (found and m.start < found[-1].end):
+        if (found and m.start < found[-1].end) or (blocked and any(m.start < e and s < m.end for s, e in blocked)):
             continue
         found.append(CountryMention(m.start, m.end, m.value[0], m.value[1], m.text))
-    ambiguous = lex.data.get("countries", {}).get("ambiguous", {})
-    if not ambiguous:
+    options = _ambiguous(lex)
+    if not options:
         return found
-    options = {key(name): codes for name, codes in ambiguous.items()}
     plain = Counter(m.code for m in found if key(m.text) not in options)
     out = []
     for m in found:
@@ -50,6 +50,12 @@ def find(text: str, lex: Lexicon) -> list[CountryMention]:
             m = CountryMention(m.start, m.end, best, m.kind, m.text)
         out.append(m)
     return out
+
+
+@cache
+def _ambiguous(lex: Lexicon) -> dict[str, list[str]]:
+    """The names that stand for more than one country, by lookup key: the same for every document of a language."""
+    return {key(name): codes for name, codes in lex.data.get("countries", {}).get("ambiguous", {}).items()}
 
 
 def salience(mentions: list[CountryMention], title_end: int = 0) -> Counter:

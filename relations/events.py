@@ -19,8 +19,8 @@ import bisect
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from . import amounts as amounts_mod
 from . import countries as countries_mod
@@ -29,7 +29,6 @@ from .amounts import Amount
 from .countries import CountryMention
 from .dates import UNKNOWN, DateValue, Mention
 from .lexicon import Lexicon
-from .matching import Match
 from .sentences import Sentence
 from .tense import is_future, is_negated
 
@@ -41,6 +40,7 @@ _NARRATIVE_REACH = 2
 _DESTINATION_REACH = 80
 # a sentence naming more countries than this is about a multilateral event
 _MAX_COUNTRIES = 4
+_WORD = re.compile(r"[\w']+")
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Document:
                 return other
         return None
 
-    @property
+    @cached_property
     def main_pair(self) -> tuple[str, str] | None:
         top = [c for c, score in self._ranked[:3] if score >= 1]
         if len(top) >= 2 and (len(top) == 2 or self.salience[top[1]] > self.salience[top[2]]):
@@ -166,13 +166,13 @@ def _with_triggers(doc: Document) -> list[int]:
 
 def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     lex, text = doc.lex, doc.text
-    mine = doc.within(doc.triggers, s)
-    links = [(m.start - s.start, m.end - s.start) for m in lex.link.finditer(text, s.start, s.end)]
+    links = [(m.start, m.end) for m in lex.link.finditer(text, s.start, s.end)]
+    # "at the end of the talks": the talks are the anchor, not a new event; the cheap test first
     triggers = [
-        Match(t.start - s.start, t.end - s.start, t.text, t.value) for t in mine if not is_negated(text, t.start, t.end, lex, s.start)
+        t
+        for t in doc.within(doc.triggers, s)
+        if not any(a <= t.start and t.end <= b for a, b in links) and not is_negated(text, t.start, t.end, lex, s.start)
     ]
-    # "at the end of the talks": the talks are the anchor, not a new event
-    triggers = [t for t in triggers if not any(a <= t.start and t.end <= b for a, b in links)]
     if not triggers:
         return []
     by_type: dict[str, list] = {}
@@ -180,7 +180,8 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
         by_type.setdefault(t.value, []).append(t)
     found = doc.within(doc.countries, s)
     mentions = doc.within(doc.dates, s)
-    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(text, s, a, lex)]
+    # money matters to aid words alone: the trade test reads the words around each figure
+    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(text, s, a, lex)] if "aid" in by_type else []
     linked = bool(links)
     # an aid word without money makes no event, so it must not take the date
     owners = [t for t in triggers if t.value != "aid" or money]
@@ -189,32 +190,25 @@ def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
     for etype, trigs in by_type.items():
         if etype == "aid" and not money:
             continue  # aid is counted with its amount
-        positions = [s.start + t.start for t in trigs]
-        future = any(is_future(text, p, p + (t.end - t.start), lex, s.start, s.end) for p, t in zip(positions, trigs, strict=True))
-        candidates = [m for m in _owned(mentions, trigs, owners, s) if _may_date(doc, m, positions, future)]
+        positions = [t.start for t in trigs]
+        # a type without a pair makes no event: dating it would be wasted
+        pairs = _pairs(doc, etype, s, found, positions)
+        if not pairs:
+            continue
+        future = any(is_future(text, t.start, t.end, lex, s.start, s.end) for t in trigs)
+        candidates = [m for m in _owned(mentions, trigs, owners) if _may_date(doc, m, positions, future)]
         value, own = _date_for(etype, positions, candidates)
         future = future or any(m.future and m.value == value for m in mentions if value.known)
         if doc.published and doc.published.known and value.known and value.start and value.start > doc.published.last:
             future = True
-        for a, b in _pairs(doc, etype, s, found, positions):
-            base = Event(
-                etype,
-                a,
-                b,
-                value,
-                "planned" if future else "occurred",
-                s,
-                index,
-                location=place,
-                own_date=own,
-                linked=linked,
-            )
+        status = "planned" if future else "occurred"
+        count = _count(text, s, lex) if etype == "signing" else None
+        for a, b in pairs:
+            event = partial(Event, etype, a, b, value, status, s, index, location=place, own_date=own, linked=linked)
             if etype == "aid":
-                out.extend(replace(base, amount=m.value, currency=m.currency) for m in money)
-            elif etype == "signing":
-                out.append(replace(base, count=_count(text, s, lex)))
+                out.extend(event(amount=m.value, currency=m.currency) for m in money)
             else:
-                out.append(base)
+                out.append(event(count=count))
     return out
 
 
@@ -222,16 +216,15 @@ def _is_trade(text: str, s: Sentence, a: Amount, lex: Lexicon) -> bool:
     return lex.not_aid.search(text, max(s.start, a.start - 50), min(s.end, a.end + 30)) is not None
 
 
-def _owned(mentions: list[Mention], mine: list, triggers: list, s: Sentence) -> list[Mention]:
+def _owned(mentions: list[Mention], mine: list, triggers: list) -> list[Mention]:
     """The dates of a sentence that belong to these triggers: each date to its
     nearest trigger; dates before the first trigger ("On May 21, …") to all."""
     if not triggers:
         return mentions
-    first = min(s.start + t.start for t in triggers)
+    first = min(t.start for t in triggers)
 
     def gap(m: Mention, t) -> int:
-        a, b = s.start + t.start, s.start + t.end
-        return max(a - m.end, m.start - b, 0)
+        return max(t.start - m.end, m.start - t.end, 0)
 
     out = []
     for m in mentions:
@@ -340,7 +333,7 @@ def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention],
 
 def _after_destination(doc: Document, s: Sentence, c: CountryMention) -> bool:
     before = doc.text[max(s.start, c.start - 25) : c.start]
-    words = re.findall(r"[\w']+", before.lower())[-3:]
+    words = _WORD.findall(before.lower())[-3:]
     return any(w in doc.lex.destination for w in words)
 
 
@@ -349,23 +342,24 @@ def _after_destination(doc: Document, s: Sentence, c: CountryMention) -> bool:
 
 def _link_undated(doc: Document, events: list[Event]) -> list[Event]:
     """Date what the text ties to a dated event; fold the rest into their dated twin."""
-    dated = [e for e in events if e.value.known]
-    linked: list[Event] = []
+    # the events that may lend their date, by pair: every undated event looks among its pair's alone
+    lenders: dict[str, list[Event]] = {}
+    for d in events:
+        if d.value.known and d.type in ("visit", "meeting") and d.own_date and d.status == "occurred":
+            lenders.setdefault(d.pair, []).append(d)
     for e in events:
-        anchor = None if e.value.known else _anchor(e, dated, doc)
+        anchor = None if e.value.known else _anchor(e, lenders.get(e.pair, []), doc)
         if anchor is not None:
-            e = replace(e, value=anchor.value, status=e.status if e.status == "planned" else anchor.status, own_date=False)
-        linked.append(e)
-    known = {(e.type, e.pair) for e in linked if e.value.known}
+            # in place: the events are this document's own, and a lender is dated already, so never changed here
+            e.value, e.own_date = anchor.value, False
+            e.status = e.status if e.status == "planned" else anchor.status
+    known = {(e.type, e.pair) for e in events if e.value.known}
     # what is still undated is the same event as a dated one, told again
-    return [e for e in linked if e.value.known or (e.type, e.pair) not in known]
+    return [e for e in events if e.value.known or (e.type, e.pair) not in known]
 
 
-def _anchor(e: Event, dated: list[Event], doc: Document) -> Event | None:
-    pair = e.pair  # built anew at each reading: asked last, and once for e
-    same_pair = [
-        d for d in dated if d.type in ("visit", "meeting") and d is not e and d.own_date and d.status == "occurred" and d.pair == pair
-    ]
+def _anchor(e: Event, same_pair: list[Event], doc: Document) -> Event | None:
+    """The dated event of the same pair (``same_pair``, in text order) an undated one takes its date from."""
     if not same_pair:
         return None
     if e.linked:

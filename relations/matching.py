@@ -138,8 +138,15 @@ _WORD_START = r"\b"
 _AFTER = r"(?!(?<=\d)\d)(?!(?<=[^\W\d_])[^\W\d_])"
 
 
-def _compile(phrases: list[str], before: str, flags: int) -> re.Pattern:
+def _compile(phrases: Iterable[str], before: str, flags: int) -> re.Pattern:
     return re.compile(before + "(?:" + _trie_regex(phrases) + ")" + _AFTER, flags)
+
+
+@lru_cache(maxsize=16384)
+def _head_trie(phrases: frozenset[str], flags: int) -> re.Pattern:
+    # the lists of different languages share many names ("Tuvalu", "Jerusalem"): a fresh process compiles
+    # each trie once, not once per language (the trie does not depend on the phrases' order)
+    return _compile(phrases, _WORD_START, flags)
 
 
 # Phrases that start a word are only tried where a word of the text starts with
@@ -244,7 +251,7 @@ class _Indexed:
 
     def _regex(self, head: str) -> re.Pattern:
         phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
-        regex = self.compiled[head] = _compile(phrases, _WORD_START, self.flags)
+        regex = self.compiled[head] = _head_trie(frozenset(phrases), self.flags)
         return regex
 
 

@@ -23,7 +23,6 @@ _SOFT_BREAK = re.compile(r"[;,:]\s|\s")
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?([^\W_]))")
 # str.isalnum() exactly: \w is isalnum() or "_"
 _ALNUM = re.compile(r"[^\W_]")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 # longer than most words: the word before a full stop is looked for this far back first
 _WORD_REACH = 64
 
@@ -62,12 +61,17 @@ def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> No
 
 
 def _word_before(line: str, end: int) -> str:
-    # searching a long line from its start for every full stop would cost its length each time
+    """The run of non-space characters ending at ``end`` ("" after a space)."""
+    if end == 0 or line[end - 1].isspace():
+        return ""
+    # splitting a long line from its start for every full stop would cost its length each time;
+    # str.split's white space is the regex's \s (both are str.isspace), and it finds the last word
+    # without a regex trying every position of the slice
     lo = max(0, end - _WORD_REACH)
-    before = _WORD_BEFORE.search(line, lo, end)
-    if before and before.start() == lo and lo > 0:  # the word may begin further back
-        before = _WORD_BEFORE.search(line, 0, end)
-    return before.group(1) if before else ""
+    words = line[lo:end].rsplit(None, 1)
+    if len(words) == 1 and lo > 0:  # no space in reach: the word may begin further back
+        words = line[:end].rsplit(None, 1)
+    return words[-1]
 
 
 def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:

@@ -51,6 +51,17 @@ def test_a_window_reads_part_of_the_text_at_the_texts_offsets() -> None:
     assert m.findall("cannot", 3) == []
 
 
+def test_lists_sharing_a_heads_phrases_share_its_compiled_trie() -> None:
+    """Each language's country list holds "Tuvalu": a fresh process compiles its trie once."""
+    german = PhraseMatcher([("Tuvalu", "TUV"), ("Tonga", "TON")])
+    french = PhraseMatcher([("Tuvalu", "TUV"), ("Tonga", "TON"), ("Tunisie", "TUN")])
+    text = "Tuvalu, Tonga"
+    assert spans(german, text) == [("Tuvalu", "TUV"), ("Tonga", "TON")]
+    re.purge()  # not re's own cache of the last few hundred patterns
+    assert spans(french, text) == [("Tuvalu", "TUV"), ("Tonga", "TON")]
+    assert german._indexed[0].compiled["tuva"] is french._indexed[0].compiled["tuva"]
+
+
 def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
     m = PhraseMatcher([])
     assert not m and m.findall("anything") == [] and m.search("anything") is None

@@ -27,3 +27,12 @@ def test_offsets_point_at_the_sentence_and_long_runs_are_cut() -> None:
     assert all(text[s.start : s.end] == s.text for s in found)
     assert [s.text for s in found[:3]] == ["Title line", "First one.", "Second one!"]
     assert max(s.end - s.start for s in found) <= MAX_SENTENCE
+
+
+def test_the_word_before_a_full_stop_is_read_whole_however_long() -> None:
+    # an abbreviation, even after a bracket, does not end a sentence; a stop after a space follows no word
+    assert texts("They met (Dr. Smith came too). Then", "en") == ["They met (Dr. Smith came too).", "Then"]
+    # a run without spaces longer than the look-back reach is read from its start: "x((((…Dr" is no abbreviation
+    run = "x" + "(" * 70 + "Dr."
+    assert texts(run + " Smith came.", "en") == [run, "Smith came."]
+    assert texts("They met Dr . Smith", "en") == ["They met Dr .", "Smith"]
