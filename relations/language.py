@@ -32,8 +32,6 @@ def _has_words(sample: str) -> bool:
 class _Identifier(LanguageIdentifier):
     """py3langid's identifier, same scores to the bit, without its Python loop over every byte."""
 
-    __slots__ = ("_feature", "_next_state", "_row_offset")
-
     def __init__(self, nb_ptc: np.ndarray, *args, **kwargs) -> None:
         # the table is float16 and the counts float32: numpy's matmul casts the rows to float32
         # before its BLAS product, so casting the table once gives the same scores without a
