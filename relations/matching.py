@@ -156,7 +156,8 @@ def _head_trie(phrases: frozenset[str], flags: int) -> re.Pattern:
 _HEAD = 4
 # letters and digits apart: a phrase may end where letters meet digits ("US" in "US10")
 _WORDS = re.compile(r"[^\W\d_]+|\d+|_+")
-_WORD_SPLIT = re.compile(f"({_WORDS.pattern})")
+# a trie starts with \b, so only the start of a run of word characters can begin a match ("10" in "US10" cannot)
+_RUN_SPLIT = re.compile(r"(\w+)")
 _HEAD_OF = itemgetter(slice(None, _HEAD))
 
 
@@ -174,13 +175,19 @@ class _Words:
 
     @classmethod
     def of(cls, text: str) -> _Words:
-        # C-level but for the last loop: the words of the lowered text (same length: same offsets) and the
-        # runs between them, their offsets by summing lengths
-        parts = _WORD_SPLIT.split(_lower(text))
+        # C-level but for the loops: the runs of word characters of the lowered text (same length: same
+        # offsets) and the runs between them, their offsets by summing lengths
+        parts = _RUN_SPLIT.split(_lower(text))
         starts = islice(accumulate(map(len, parts), initial=0), 1, len(parts), 2)
         at: dict[str, list[int]] = {}
         for head, start in zip(map(_HEAD_OF, parts[1::2]), starts, strict=True):
             at.setdefault(head, []).append(start)
+        # splitting on the simple \w+ is faster than on _WORDS; the few heads mixing letters, digits or
+        # underscores ("1st", "g7") are cut back to their first word here
+        for head in [h for h in at if not (h.isalpha() or h.isdecimal())]:
+            first = _WORDS.match(head).group()
+            if first != head:
+                at.setdefault(first, []).extend(at.pop(head))
         return cls(at, frozenset(at))
 
 
