@@ -226,7 +226,7 @@ def numeric_readings(a: int, b: int, y: int, lex: Lexicon) -> list[date]:
 
 
 def scan(text: str, lex: Lexicon) -> list[Mention]:
-    """Every date expression in ``text``, unresolved, in reading order."""
+    """Every date expression in ``text`` in reading order, unresolved but for those with their own year."""
     p = _patterns(lex)
     folded = fold(text)
     found: list[Mention] = []
@@ -296,7 +296,8 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
             add(Mention(ym.start(), ym.end(), "absolute", int(ym.group(1))))
 
     found.sort(key=lambda m: m.start)
-    return _join_spans(folded, found, p)
+    # resolved here, once: the publication date and ``resolve`` both read them
+    return _with_own_years(_join_spans(folded, found, p))
 
 
 def _marked(text: str, start: int, p: _Patterns) -> bool:
@@ -544,12 +545,12 @@ def is_dateline(text: str, m: Mention) -> bool:
 
 
 def resolve(mentions: list[Mention], published: DateValue | None, text: str = "") -> list[Mention]:
-    """Give every mention its DateValue, using only the document itself.
+    """Give every mention its DateValue, using only the document itself (those with their own year have it from ``scan``).
 
     "today" in a quotation is the speaker's day, which the text does not give.
     """
     pub = published if published and published.known else None
-    out = _with_own_years(mentions)
+    out = list(mentions)
     explicit = _known_explicit(out)
     previous: DateValue | None = None
     for i, m in enumerate(out):
@@ -605,6 +606,8 @@ _TENSE_WORD_REACH = 16
 
 _TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?|\b\d{1,2}h\d{0,2}\b")
 _YEAR_MONTH = re.compile(rf"(?<![\d-])({YEAR})-(\d{{1,2}})(?![\d-])")
+_YEAR = re.compile(YEAR)
+_DIGIT = re.compile(r"\d")
 _HEADER_LINES = 8
 _FOOTER_LINES = 3
 _MAX_OTHER_WORDS = 5
@@ -616,8 +619,7 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
     ``mentions`` is the document's scan, when the caller already has it.
     """
     mentions = scan(text, lex) if mentions is None else mentions
-    # only the mentions with their own year are read here (and a dateline's): resolving them all would be wasted
-    explicit = _known_explicit(_with_own_years(mentions))
+    explicit = _known_explicit(mentions)
     markers = _patterns(lex).published_markers
     lines = []
     pos = 0
@@ -631,6 +633,8 @@ def published_date(text: str, lex: Lexicon, mentions: list[Mention] | None = Non
     latest_event = max(days) if days else None
     for offset, line in header + footer:
         window = line[:160]
+        if not _DIGIT.search(window):
+            continue  # every date a line can give is written with digits
         inside = [m for m in explicit if offset <= m.start and m.end <= offset + len(window)]
         found = _line_date(window, lex, latest_event, inside, offset)
         if not found:
@@ -651,7 +655,7 @@ def _dateline_date(text: str, header: list[tuple[int, str]], mentions: list[Ment
     limit = header[min(2, len(header) - 1)][0] + len(header[min(2, len(header) - 1)][1])
     for m in mentions:
         if m.start < limit and m.kind == "absolute" and m.day is not None and is_dateline(text, m):
-            value = _value_of(m, m.year) if m.explicit else _year_from_text(m, explicit)
+            value = m.value if m.explicit else _year_from_text(m, explicit)
             if value.known:
                 return Published(DateValue(value.start, None, "day"), m.start, m.end)
     return None
@@ -671,7 +675,7 @@ def _line_date(line: str, lex: Lexicon, latest: date | None, explicit: list[Ment
     m = _YEAR_MONTH.search(line)
     if m and 1 <= int(m.group(2)) <= 12:
         return DateValue(date(int(m.group(1)), int(m.group(2)), 1), None, "month"), m.start(), m.end()
-    year = re.search(YEAR, line)
+    year = _YEAR.search(line)
     if year and len(line.strip()) <= _LONG_TAIL_LINE:
         parsed = _long_tail(line.strip(), lex.code)
         if parsed:
