@@ -59,7 +59,7 @@ class Event:
     own_date: bool = True  # False: the date came from another event
     linked: bool = False  # the sentence ties itself to another event
 
-    @property
+    @cached_property  # asked again and again when events are linked and written, and a, b never change
     def pair(self) -> str:
         return "-".join(sorted((self.a, self.b)))
 
@@ -73,20 +73,29 @@ class Document:
     sentences: list[Sentence]
     dates: list[Mention]
     countries: list[CountryMention]
-    amounts: list[Amount]
     published: DateValue | None
     triggers: list = field(default_factory=list)  # Match[str], document offsets
     salience: Counter = field(default_factory=Counter)
-    _starts: dict = field(default_factory=dict, repr=False)
+    _groups: dict = field(default_factory=dict, repr=False)
 
-    def within(self, items: list, s: Sentence) -> list:
-        """The items (sorted by start) that lie inside a sentence."""
-        starts = self._starts.get(id(items))
-        if starts is None:
-            starts = self._starts[id(items)] = [x.start for x in items]
-        lo = bisect.bisect_left(starts, s.start)
-        hi = bisect.bisect_left(starts, s.end, lo)
-        return [x for x in items[lo:hi] if x.end <= s.end]
+    @cached_property
+    def amounts(self) -> list[Amount]:
+        # money matters to aid words alone, which many documents lack: read on first need
+        return amounts_mod.find(self.text, self.lex)
+
+    def within(self, items: list, index: int) -> list:
+        """The items (sorted by start) that lie inside the sentence at ``index``."""
+        return self.by_sentence(items).get(index, [])
+
+    def by_sentence(self, items: list) -> dict[int, list]:
+        """The items (sorted by start) that lie inside a sentence, by the sentence's index, in text order.
+
+        Grouped once: a document asks about each of its lists in every sentence holding a trigger.
+        """
+        groups = self._groups.get(id(items))
+        if groups is None:
+            groups = self._groups[id(items)] = _by_sentence(items, self.sentences)
+        return groups
 
     @cached_property
     def _ranked(self) -> list[tuple[str, float]]:
@@ -125,10 +134,21 @@ def read(text: str, lex: Lexicon, sentences: list[Sentence], published: dates_mo
     ends = [c.end for c in found]
     mentions = [m for m in mentions if not _overlaps(m, found, ends)]
     title_end = sentences[0].end if sentences else 0
-    doc = Document(text, lex, sentences, mentions, found, amounts_mod.find(text, lex), published.value if published else None)
+    doc = Document(text, lex, sentences, mentions, found, published.value if published else None)
     doc.salience = countries_mod.salience(found, title_end)
     doc.triggers = lex.triggers.findall(text)
     return doc
+
+
+def _by_sentence(items: list, sentences: list[Sentence]) -> dict[int, list]:
+    starts = [s.start for s in sentences]
+    out: dict[int, list] = {}
+    for x in items:
+        # the sentences do not overlap: only the last one starting before an item may hold it
+        index = bisect.bisect_right(starts, x.start) - 1
+        if index >= 0 and x.end <= sentences[index].end:
+            out.setdefault(index, []).append(x)
+    return out
 
 
 def _overlaps(m: Mention, spans: list[CountryMention], ends: list[int]) -> bool:
@@ -140,48 +160,32 @@ def _overlaps(m: Mention, spans: list[CountryMention], ends: list[int]) -> bool:
 def extract_events(doc: Document) -> list[Event]:
     """All events of a document, dated and deduplicated."""
     events: list[Event] = []
-    for index in _with_triggers(doc):
-        events.extend(_sentence_events(doc, doc.sentences[index], index))
+    # most sentences hold no trigger: looking them up from the few triggers beats asking every sentence
+    for index, triggers in doc.by_sentence(doc.triggers).items():
+        events.extend(_sentence_events(doc, doc.sentences[index], index, triggers))
     events = _link_undated(doc, events)
     return _one_row_per_event(events)
-
-
-def _with_triggers(doc: Document) -> list[int]:
-    """The indices of the sentences holding a trigger, in order.
-
-    Most sentences hold none: looking them up from the few triggers beats asking every sentence.
-    """
-    starts = [s.start for s in doc.sentences]
-    found: dict[int, None] = {}
-    for t in doc.triggers:
-        # the sentences do not overlap: only the last one starting before the trigger may hold it
-        index = bisect.bisect_right(starts, t.start) - 1
-        if index >= 0 and t.end <= doc.sentences[index].end:
-            found[index] = None
-    return list(found)
 
 
 # --------------------------------------------------------------------------- one sentence
 
 
-def _sentence_events(doc: Document, s: Sentence, index: int) -> list[Event]:
+def _sentence_events(doc: Document, s: Sentence, index: int, mine: list) -> list[Event]:
     lex, text = doc.lex, doc.text
     links = [(m.start, m.end) for m in lex.link.finditer(text, s.start, s.end)]
     # "at the end of the talks": the talks are the anchor, not a new event; the cheap test first
     triggers = [
-        t
-        for t in doc.within(doc.triggers, s)
-        if not any(a <= t.start and t.end <= b for a, b in links) and not is_negated(text, t.start, t.end, lex, s.start)
+        t for t in mine if not any(a <= t.start and t.end <= b for a, b in links) and not is_negated(text, t.start, t.end, lex, s.start)
     ]
     if not triggers:
         return []
     by_type: dict[str, list] = {}
     for t in triggers:
         by_type.setdefault(t.value, []).append(t)
-    found = doc.within(doc.countries, s)
-    mentions = doc.within(doc.dates, s)
+    found = doc.within(doc.countries, index)
+    mentions = doc.within(doc.dates, index)
     # money matters to aid words alone: the trade test reads the words around each figure
-    money = [a for a in doc.within(doc.amounts, s) if not _is_trade(text, s, a, lex)] if "aid" in by_type else []
+    money = [a for a in doc.within(doc.amounts, index) if not _is_trade(text, s, a, lex)] if "aid" in by_type else []
     linked = bool(links)
     # an aid word without money makes no event, so it must not take the date
     owners = [t for t in triggers if t.value != "aid" or money]

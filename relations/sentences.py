@@ -47,17 +47,17 @@ def split(text: str, lex: Lexicon) -> list[Sentence]:
 def _split_line(line: str, offset: int, lex: Lexicon, out: list[Sentence]) -> None:
     start = 0
     for m in _END.finditer(line):
-        if m.group(1).islower():
-            continue
-        word = _word_before(line, m.start())
-        bare = word.strip("(\"'“‘«[").rstrip(".")
-        if m.group().startswith(".") and (
-            bare.lower() in lex.abbreviations or (len(bare) == 1 and bare.isalpha()) or (bare.isdigit() and len(bare) <= 2)
-        ):
+        if m.group(1).islower() or (line[m.start()] == "." and _no_end_after(_word_before(line, m.start()), lex)):
             continue
         _emit(line, start, m.end(), offset, out)
         start = m.end()
     _emit(line, start, len(line), offset, out)
+
+
+def _no_end_after(word: str, lex: Lexicon) -> bool:
+    """Is a full stop after this word no sentence end: an abbreviation, an initial, a day number?"""
+    bare = word.strip("(\"'“‘«[").rstrip(".")
+    return bare.lower() in lex.abbreviations or (len(bare) == 1 and bare.isalpha()) or (bare.isdigit() and len(bare) <= 2)
 
 
 def _word_before(line: str, end: int) -> str:
@@ -87,7 +87,8 @@ def _emit(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> 
 def _emit_one(line: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
     chunk = line[start:end]
     stripped = chunk.strip()
-    if not stripped or not _ALNUM.search(stripped):
+    # most sentences begin with a letter: the regex looks for one only when they do not
+    if not stripped or not (stripped[0].isalnum() or _ALNUM.search(stripped)):
         return
     lead = len(chunk) - len(chunk.lstrip())
     s = offset + start + lead

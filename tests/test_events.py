@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from relations import parse_text
+from relations.events import _by_sentence
+from relations.matching import Match
+from relations.sentences import Sentence
 
 
 def events(text: str) -> list[dict]:
@@ -27,3 +30,17 @@ def test_a_dated_visit_of_another_pair_lends_no_date():
     )
     assert not [r for r in rows if r["event_type"] == "meeting" and r["pair"] != "LAO-VNM" and r["date_start"] == "2024-03-12"]
 
+
+def test_items_are_grouped_by_the_sentence_holding_them_whole() -> None:
+    sentences = [Sentence(0, 10, "x" * 10), Sentence(12, 20, "y" * 8)]
+    inside, across, gap, second = Match(2, 5, "", 1), Match(8, 14, "", 2), Match(10, 12, "", 3), Match(12, 20, "", 4)
+    # one spanning two sentences, or lying between them, belongs to none
+    assert _by_sentence([inside, across, gap, second], sentences) == {0: [inside], 1: [second]}
+
+
+def test_aid_without_a_money_figure_makes_no_event_and_with_one_it_does() -> None:
+    # the money is read only where an aid word asks for it
+    base = "Japan and Laos\nJapan will provide aid to Laos"
+    assert not [r for r in events(base + ".") if r["event_type"] == "aid"]
+    aid = [r for r in events(base + " worth 5 million USD.") if r["event_type"] == "aid"]
+    assert aid and aid[0]["amount"] == 5e6 and aid[0]["currency"] == "USD"

@@ -36,3 +36,8 @@ def test_the_word_before_a_full_stop_is_read_whole_however_long() -> None:
     run = "x" + "(" * 70 + "Dr."
     assert texts(run + " Smith came.", "en") == [run, "Smith came."]
     assert texts("They met Dr . Smith", "en") == ["They met Dr .", "Smith"]
+
+
+def test_a_piece_without_a_letter_or_digit_is_no_sentence() -> None:
+    # a sentence need not begin with a letter ("(2) …", "«…»"); a run of dots is none
+    assert texts("(2) Second point.\n« Quoted » here.\n...\n", "en") == ["(2) Second point.", "« Quoted » here."]
