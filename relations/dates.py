@@ -266,7 +266,7 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
         if _day_month_order(lex) == "DMY" and 1 <= mm_ <= 12 and 1 <= d1 < dd <= 31:
             y = int(m.group(4)) if m.group(4) else None
             add(Mention(m.start(), m.end(), "absolute", y, mm_, d1, end_year=y, end_month=mm_, end_day=dd))
-    if p.numeric_marker is not None:
+    if p.numeric_marker is not None and "/" in folded:  # most texts have no slash: a pass tried at every digit spared
         for m in _NUMERIC_DM.finditer(folded):
             if free(m.start(), m.end()) and _marked(folded, m.start(), p):
                 a, b = int(m.group(1)), int(m.group(2))

@@ -8,6 +8,7 @@ verb) and negations ("not", "inte", "ne … pas").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import Lexicon
 
@@ -33,6 +34,36 @@ def clause_end(text: str, pos: int, ceiling: int) -> int:
     return m.start() if m else min(ceiling, pos + _LOOKAHEAD)
 
 
+# a look-around without parentheses inside: "(?<!rr)", "(?<=\ba)", "(?<=tt|ét)"; not after a backslash: "\(" is a parenthesis
+_LOOKAROUND = re.compile(r"(?<!\\)\(\?<?[=!](?:[^()\\]|\\.)*\)")
+
+
+def without_look_arounds(pattern: re.Pattern) -> re.Pattern | None:
+    """A pattern that matches wherever ``pattern`` does: ``pattern`` without its look-arounds.
+
+    None when there is nothing to drop, or when a look-around is left (nested parentheses):
+    dropping an assertion only widens a pattern, keeping half of one may not.
+    """
+    bare = _LOOKAROUND.sub("", pattern.pattern)
+    if bare == pattern.pattern or re.search(r"\(\?<?[=!]", bare):
+        return None
+    return re.compile(bare, pattern.flags)
+
+
+@lru_cache(maxsize=64)  # one per language; a Lexicon hashes by identity, a Pattern by its whole compiled code
+def _suffix_hint(lex: Lexicon) -> re.Pattern | None:
+    return without_look_arounds(lex.future_suffix) if lex.future_suffix is not None else None
+
+
+def _has_future_suffix(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    # ``\b\w+(?:…)\b`` tries every ending at every letter of every word, and a fenced ending
+    # ("(?<!rr)(?<!br)era") runs its look-behinds first: the bare endings rule most clauses out at half the cost
+    hint = _suffix_hint(lex)
+    if hint is not None and hint.search(text, start, end) is None:
+        return False
+    return lex.future_suffix.search(text, start, end) is not None
+
+
 def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, ceiling: int | None = None) -> bool:
     """Is the clause around text[start:end] set in the future?"""
     ceiling = len(text) if ceiling is None else ceiling
@@ -41,7 +72,7 @@ def is_future(text: str, start: int, end: int, lex: Lexicon, floor: int = 0, cei
     lo = clause_start(text, start, floor)
     if lex.future.search(text, lo, start):
         return True
-    return lex.future_suffix is not None and lex.future_suffix.search(text, lo, clause_end(text, end, ceiling)) is not None
+    return lex.future_suffix is not None and _has_future_suffix(text, lo, clause_end(text, end, ceiling), lex)
 
 
 def is_negated(text: str, start: int, end: int, lex: Lexicon, floor: int = 0) -> bool:

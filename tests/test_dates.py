@@ -31,3 +31,11 @@ def test_published_date_is_the_dated_line_among_lines_without_digits():
     assert found is not None
     assert found.value == DateValue(date(2024, 3, 5), None, "day")
     assert text[found.start : found.end] == "5 March 2024"
+
+
+def test_a_day_and_month_with_a_slash_needs_its_marker_word():
+    lex = lexicon("vi")
+    marked = "Hai bộ trưởng gặp nhau ngày 12/3 tại Hà Nội."
+    (found,) = dates.scan(marked, lex)
+    assert (marked[found.start : found.end], found.day, found.month, found.year) == ("12/3", 12, 3, None)
+    assert dates.scan("Hai bộ trưởng gặp nhau 12/3 tại Hà Nội.", lex) == []
