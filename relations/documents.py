@@ -67,27 +67,49 @@ def inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
     A file reached twice is read once; two files that would share a doc_id
     ("2023/news.txt" and "2024/news.txt" given by name) keep their folders in it.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     ids: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [(child, child.relative_to(path)) for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())]
+            # a file reached through no symlink below the folder is at the folder's real path
+            # plus its own: one realpath per folder, not one (an lstat per part) per file
+            folder = os.path.realpath(path)
+            found = [(path / rel, rel, None if link else os.path.join(folder, rel)) for rel, link in _files(path)]
         else:
-            found = [(path, Path(path.name))]
-        for child, rel in found:
-            real = child.resolve() if child.exists() else child.absolute()
+            found = [(path, path.name, None)]
+        for child, rel, real in found:
+            if real is None:
+                real = str(child.resolve() if child.exists() else child.absolute())
             if real in seen:
                 continue
             seen.add(real)
-            doc_id = _printable(rel.as_posix())
-            parts = child.absolute().parts
-            depth = len(rel.parts) + 1
-            while doc_id in ids and depth <= len(parts):
-                doc_id = _printable("/".join(parts[-depth:]))
-                depth += 1
+            doc_id = _printable(rel)
+            if doc_id in ids:
+                parts = child.absolute().parts
+                depth = len(rel.split("/")) + 1
+                while doc_id in ids and depth <= len(parts):
+                    doc_id = _printable("/".join(parts[-depth:]))
+                    depth += 1
             ids.add(doc_id)
             yield Input(child, doc_id)
+
+
+def _files(folder: str | os.PathLike, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """(posix path relative to the folder, whether it is a symlink) of the files under a folder,
+    in the order of sorted(Path.rglob("*")): by name parts, so "a/b" comes before "a-c".
+    Like rglob, it lists symlinks without entering them and skips the folders it may not read."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except PermissionError:
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, rel + "/")
+        elif entry.is_symlink() or entry.is_file(follow_symlinks=False):
+            yield rel, entry.is_symlink()
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")

@@ -335,6 +335,76 @@ def test_files_and_folders_together(tmp_path):
     assert list(result.documents["doc_id"]) == ["a.txt", "sub/b.txt", "c.txt"]
 
 
+def doc_ids(*paths: Path) -> list[str]:
+    return [item.doc_id for item in inputs(paths)]
+
+
+def test_files_come_in_the_order_of_their_path_parts(tmp_path):
+    # a folder's files come right after its name: "a/b.txt" before "a b.txt" and "a-c.txt",
+    # although "/" sorts after " " and "-" as a character
+    for name in ["a-c.txt", "a b.txt", "a/b.txt", "a/b/c.txt", "Z.txt"]:
+        write(tmp_path / name, ARTICLE)
+
+    assert doc_ids(tmp_path) == ["Z.txt", "a/b/c.txt", "a/b.txt", "a b.txt", "a-c.txt"]
+
+
+def test_control_characters_in_names_are_written_out_in_doc_ids(tmp_path):
+    path = write(tmp_path / "sub" / "two\nlines\r.txt", ARTICLE)
+
+    [item] = inputs([tmp_path])
+
+    assert item.path == path
+    assert item.doc_id == "sub/two\\x0alines\\x0d.txt"
+
+
+def test_symlinks_in_a_folder_are_listed_but_folders_behind_them_are_not_walked(tmp_path):
+    outside = write(tmp_path / "outside" / "visit.txt", ARTICLE)
+    write(tmp_path / "outside" / "more" / "signing.txt", ARTICLE)
+    root = tmp_path / "corpus"
+    write(root / "own.txt", ARTICLE)
+    (root / "linked.txt").symlink_to(outside)
+    (root / "gone.txt").symlink_to(root / "nowhere.txt")
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    (root / "shortcut").symlink_to(tmp_path / "outside")
+
+    items = list(inputs([root]))
+
+    assert [item.doc_id for item in items] == ["gone.txt", "linked.txt", "loop.txt", "own.txt", "shortcut"]
+    assert [item.path for item in items] == [root / item.doc_id for item in items]  # the link, not its target
+    loaded = {item.doc_id: load(item) for item in items}
+    assert loaded["linked.txt"].text == ARTICLE.strip()
+    assert loaded["gone.txt"].reason == loaded["loop.txt"].reason == "broken link"
+    assert loaded["shortcut"].reason.startswith("cannot be read")
+
+
+def test_a_file_reached_twice_is_listed_once_under_the_first_name_reached(tmp_path):
+    root = tmp_path / "corpus"
+    real = write(root / "b-real.txt", ARTICLE)
+    (root / "a-alias.txt").symlink_to(real)
+    (root / "c-alias.txt").symlink_to(real)
+    write(root / "sub" / "d.txt", ARTICLE)
+    (tmp_path / "corpus-link").symlink_to(root)
+    missing = tmp_path / "no-such-article.txt"
+
+    assert doc_ids(root) == ["a-alias.txt", "sub/d.txt"]
+    # the folder again, through a link, a folder inside it, a file inside it, a missing file twice
+    assert doc_ids(root, root, tmp_path / "corpus-link", root / "sub", real, missing, missing) == [
+        "a-alias.txt",
+        "sub/d.txt",
+        "no-such-article.txt",
+    ]
+    # a file given before its folder keeps its own name
+    assert doc_ids(root / "sub" / "d.txt", root) == ["d.txt", "a-alias.txt"]
+
+
+def test_a_folder_given_through_a_symlink_is_walked_under_the_link(tmp_path):
+    write(tmp_path / "corpus" / "sub" / "d.txt", ARTICLE)
+    link = tmp_path / "corpus-link"
+    link.symlink_to(tmp_path / "corpus")
+
+    assert [(item.path, item.doc_id) for item in inputs([link])] == [(link / "sub" / "d.txt", "sub/d.txt")]
+
+
 def test_two_inputs_with_the_same_name_are_both_kept(tmp_path):
     first = write(tmp_path / "2023" / "news.txt", ARTICLE)
     second = write(tmp_path / "2024" / "news.txt", ARTICLE)
