@@ -16,10 +16,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, groupby, islice, repeat
 from operator import itemgetter
 from typing import Generic, TypeVar
 
@@ -27,8 +27,12 @@ T = TypeVar("T")
 
 _UNSEEN = object()
 _MEMO_LIMIT = 100_000
-_WILD = "\x00"  # the trie's token for "any word characters"
-_SPACE = "\x01"  # the trie's token for "white space or hyphen"
+# The trie's tokens for "any word characters" and "white space or hyphen": Unicode's last two noncharacters, in
+# no phrase and sorting after all others, so letters are tried before a space before a wildcard ("talks*" must
+# not swallow the first word of "talks with" before the longer phrase is tried)
+_WILD = "\U0010ffff"
+_SPACE = "\U0010fffe"
+_SPACE_RUN = re.compile(r"\s+")
 
 # Characters folded before matching; every entry maps one character to one, so
 # offsets in the folded text are offsets in the original.
@@ -76,58 +80,45 @@ def is_exact_case(phrase: str) -> bool:
     return len(letters) <= 3 or (len(letters) > 0 and all(c.isupper() for c in letters))
 
 
-def _tokens(phrase: str) -> list[str]:
-    out: list[str] = []
+def _tokens(phrase: str) -> str:
+    """The phrase as trie tokens: its characters, but a run of white space is one _SPACE and a wildcard one _WILD."""
     body = phrase.strip()
-    lead = body.startswith("*")
-    trail = body.endswith("*") and len(body) > 1
-    body = body.strip("*")
-    if lead:
-        out.append(_WILD)
-    for part in re.split(r"(\s+)", body):
-        if not part:
-            continue
-        if part.isspace():
-            out.append(_SPACE)
-        else:
-            out.extend(part)
-    if trail:
-        out.append(_WILD)
-    return out
-
-
-def _piece(token: str) -> str:
-    if token == _WILD:
-        return r"\w*"
-    if token == _SPACE:
-        return r"[\s\-]+"
-    return re.escape(token)
+    lead = _WILD if body.startswith("*") else ""
+    trail = _WILD if body.endswith("*") and len(body) > 1 else ""
+    return lead + _SPACE_RUN.sub(_SPACE, body.strip("*")) + trail
 
 
 def _trie_regex(phrases: Iterable[str]) -> str:
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for token in _tokens(phrase):
-            node = node.setdefault(token, {})
-        node[""] = True
+    # the trie is walked in sorted token strings, not built as nested dicts: a fresh process builds thousands
+    return _alternatives(sorted(set(map(_tokens, phrases))))
 
-    def build(node: dict) -> str:
-        ends = "" in node
-        branches = []
-        # letters before a space before a wildcard: "talks*" must not swallow
-        # the first word of "talks with" before the longer phrase is tried
-        for token in sorted((t for t in node if t), key=lambda t: (t == _WILD, t == _SPACE, t)):
-            sub = build(node[token])
-            branches.append(_piece(token) + sub)
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return "(?:" + body + ")?"
-        return body
 
-    return build(trie)
+def _alternatives(tails: list[str]) -> str:
+    """The regex of a trie node, given the sorted, distinct token strings that follow it."""
+    ends = tails[0] == ""
+    # a token string's first token is its first character
+    branches = [_branch(list(group)) for _, group in groupby(tails[1:] if ends else tails, itemgetter(0))]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return "(?:" + body + ")?" if ends else body
+
+
+def _pieces(tokens: str) -> str:
+    # re.escape leaves the two tokens be
+    return re.escape(tokens).replace(_WILD, r"\w*").replace(_SPACE, r"[\s-]+")
+
+
+def _branch(tails: list[str]) -> str:
+    """The regex of the token strings starting with the same token: their common start, then the node there."""
+    first, last = tails[0], tails[-1]
+    if first is last:  # most tails of a trie are one phrase's
+        return _pieces(first)
+    # sorted: what the first and the last share, all share (the first may be the start of the last)
+    n = 1
+    while n < len(first) and first[n] == last[n]:
+        n += 1
+    return _pieces(first[:n]) + _alternatives([t[n:] for t in tails])
 
 
 # A phrase starting with a letter must start a word (``\b`` also lets the regex
@@ -135,11 +126,16 @@ def _trie_regex(phrases: Iterable[str]) -> str:
 # ("10 M€"). A phrase may not run into a letter after a letter or a digit after
 # a digit, but a symbol may touch a number ("Rp5").
 _WORD_START = r"\b"
-_AFTER = r"(?!(?<=\d)\d)(?!(?<=[^\W\d_])[^\W\d_])"
+_AFTER_LETTER = r"(?!(?<=[^\W\d_])[^\W\d_])"
+_AFTER = r"(?!(?<=\d)\d)" + _AFTER_LETTER
 
 
-def _compile(phrases: Iterable[str], before: str, flags: int) -> re.Pattern:
-    return re.compile(before + "(?:" + _trie_regex(phrases) + ")" + _AFTER, flags)
+def _compile(phrases: Collection[str], before: str, flags: int) -> re.Pattern:
+    # A fresh process compiles thousands of these, and re parses them in Python: no lookaround or group that
+    # cannot change a match. Only a phrase ending in a digit can run into a digit (a wildcard's \w* takes its
+    # word to the end, and no other character matches a digit, even ignoring case); the trie has no top-level "|".
+    digit_end = any(phrase.strip()[-1:].isdecimal() for phrase in phrases)
+    return re.compile(before + _trie_regex(phrases) + (_AFTER if digit_end else _AFTER_LETTER), flags)
 
 
 @lru_cache(maxsize=16384)

@@ -31,6 +31,28 @@ def test_a_phrase_may_end_where_letters_meet_digits() -> None:
     assert spans(m, "US10 G7s Rp5 USA") == [("US", "USA"), ("G7", "G7"), ("Rp", "IDR")]
 
 
+def test_a_phrase_ending_in_a_digit_does_not_run_into_a_digit() -> None:
+    m = PhraseMatcher([("G7", "G7"), ("G20", "G20"), ("COP*", "COP")])
+    assert spans(m, "G77 G7, G201 G20; COP28") == [("G7", "G7"), ("G20", "G20"), ("COP28", "COP")]
+
+
+def test_a_wildcard_is_tried_after_the_longer_phrases_sharing_its_start() -> None:
+    m = PhraseMatcher([("talks*", "talks"), ("talks with", "talks with")])
+    assert spans(m, "talks with them, talkshows") == [("talks with", "talks with"), ("talkshows", "talks")]
+
+
+SHARING_STARTS = st.lists(st.sampled_from(["a", "b", "ab", "ba", "bab"]), min_size=1, max_size=3).map(" ".join)
+
+
+@settings(deadline=None)
+@given(st.lists(SHARING_STARTS, min_size=1, max_size=8, unique=True), st.data())
+def test_each_phrase_of_a_list_sharing_starts_is_found_whole(phrases: list[str], data: st.DataObject) -> None:
+    wildcards = data.draw(st.lists(st.sampled_from(phrases), unique=True))  # "ab*" beside "ab" and "ab ba"
+    m = PhraseMatcher([(p, p) for p in phrases] + [(p + "*", p + "*") for p in wildcards])
+    for phrase in phrases:
+        assert spans(m, phrase) == [(phrase, phrase)]
+
+
 def test_the_longest_phrase_wins_and_spaces_match_any_run_or_hyphen() -> None:
     m = PhraseMatcher([("South Korea", "KOR"), ("Korea", "KOR?"), ("Guinea Bissau", "GNB"), ("Guinea", "GIN")])
     found = spans(m, "South  Korea and Guinea-Bissau, then Guinea.")
