@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,7 +74,7 @@ MERGED_COLUMNS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     row: int
     rank: int  # 3 day, 2 month, 1 year, 0 undated
@@ -82,7 +84,7 @@ class _Mention:
     lead: tuple  # sorts a group's most precise mention first
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     start: int
     last: int
@@ -107,20 +109,22 @@ def with_merged_ids(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def merged_ids(mentions: pd.DataFrame) -> list[str]:
     """The merged_id of every row, in row order."""
-    ids = [""] * len(mentions)
     if mentions.empty:
-        return ids
-    rows = _mentions(mentions)
-    cells = {c: mentions[c].astype("object").where(mentions[c].notna(), None).tolist() for c in (*_KEY_COLUMNS, "event_id")}
-    for members in _blocks(mentions):
+        return []
+    # a group is named by its lead's fields: name every row as if it led, and a block of one row (most are) is done
+    names = [_hash("|".join(cells)) for cells in zip(*(_texts(mentions[c]) for c in _KEY_COLUMNS), strict=True)]
+    ids = names.copy()
+    shared = list(_blocks(mentions))
+    rows = _mentions(mentions, [i for members in shared for i in members])
+    event_ids = _texts(mentions["event_id"])
+    for members in shared:
         clusters, alone = _cluster([rows[i] for i in members])
         for group in clusters:
-            lead = min(group, key=lambda m: m.lead).row
-            key = _hash(cells[c][lead] for c in _KEY_COLUMNS)  # never the lead's event_id: another report may lead tomorrow
+            key = names[min(group, key=lambda m: m.lead).row]  # never the lead's event_id: another report may lead tomorrow
             for m in group:
                 ids[m.row] = key
         for m in alone:
-            ids[m.row] = _hash(("alone", cells["event_id"][m.row]))
+            ids[m.row] = _hash(f"alone|{event_ids[m.row]}")
     return ids
 
 
@@ -128,12 +132,18 @@ def merged_ids(mentions: pd.DataFrame) -> list[str]:
 _KEY_COLUMNS = ("event_type", "country_a", "country_b", "date_start", "date_end", "date_precision", "amount", "currency")
 
 
-def _hash(parts: Iterable) -> str:
-    raw = "|".join("" if p is None else str(p) for p in parts)
+def _texts(column: pd.Series) -> list[str]:
+    """The cells as they enter a hash: missing ones empty."""
+    return list(map(str, column.to_numpy(dtype=object, na_value="")))
+
+
+def _hash(raw: str) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def _mentions(frame: pd.DataFrame) -> list[_Mention]:
+def _mentions(frame: pd.DataFrame, rows: list[int]) -> dict[int, _Mention]:
+    """The mentions of the given row positions, by position."""
+    frame = frame[["event_id", "date_start", "date_end", "date_precision", "location"]].take(rows)
     precision = frame["date_precision"].astype("object").where(frame["date_precision"].notna(), "unknown").to_numpy(dtype=object)
     start = _days(frame["date_start"])
     end = _days(frame["date_end"])
@@ -145,12 +155,13 @@ def _mentions(frame: pd.DataFrame) -> list[_Mention]:
     last_days = np.where(undated, _UNDATED, last.astype("int64")).tolist()
     ranks = np.where(undated, 0, [_RANK.get(p, 0) for p in precision]).tolist()
     has_end = (~np.isnat(end)).tolist()
-    places = [_place(p) for p in frame["location"].astype("object")]
+    locations = frame["location"].astype("object").tolist()
+    places = {v: _place(v) for v in set(locations)}  # a place is named by many reports: normalise it once
     event_ids = frame["event_id"].astype("object").tolist()
-    return [
-        _Mention(i, r, s, e, p, (-r, not h, eid))
-        for i, (r, s, e, p, h, eid) in enumerate(zip(ranks, start_days, last_days, places, has_end, event_ids, strict=True))
-    ]
+    return {
+        i: _Mention(i, r, s, e, places[p], (-r, not h, eid))
+        for i, r, s, e, p, h, eid in zip(rows, ranks, start_days, last_days, locations, has_end, event_ids, strict=True)
+    }
 
 
 def _days(column: pd.Series) -> np.ndarray:
@@ -162,31 +173,41 @@ def _place(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     plain = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in plain if c.isalnum())
+    return "".join(filter(str.isalnum, plain))
 
 
 def _blocks(frame: pd.DataFrame) -> Iterable[list[int]]:
-    """Row positions per block: (type, country_a, country_b), and for aid (currency, amount band)."""
-    keys = zip(*(frame[c].astype("object").tolist() for c in BLOCK_COLUMNS), strict=True)
-    groups: dict[tuple, list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
+    """Row positions per block: (type, country_a, country_b), and for aid (currency, amount band). A row alone in
+    its (type, country_a, country_b) is left out: it is a group of its own, named by its own fields."""
+    block = frame.groupby(list(BLOCK_COLUMNS), sort=False, dropna=False).ngroup().to_numpy()
+    shared = np.flatnonzero(np.bincount(block)[block] > 1)
+    shared = shared[np.argsort(block[shared], kind="stable")]  # block by block, each in table order
+    bounds = np.flatnonzero(np.diff(block[shared], prepend=-1, append=-1)).tolist()  # where a block begins, and the end
+    positions = shared.tolist()
+    aid = (frame["event_type"].astype("object") == "aid").tolist()
     amount = frame["amount"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     currency = frame["currency"].astype("object").where(frame["currency"].notna(), "").tolist()
-    for key, rows in groups.items():
-        if key[0] == "aid":
-            yield from _amount_bands(rows, amount, currency)
+    # Python scalars: numpy's are slow one at a time
+    amounts, missing, filled = amount.tolist(), np.isnan(amount).tolist(), np.nan_to_num(amount).tolist()
+    for begin, end in itertools.pairwise(bounds):
+        rows = positions[begin:end]
+        if aid[rows[0]]:  # by currency, then amount, missing ones last
+            yield from _amount_bands(sorted(rows, key=lambda i: (currency[i], missing[i], filled[i])), currency, amounts)
         else:
             yield rows
 
 
-def _amount_bands(rows: list[int], amount: np.ndarray, currency: list[str]) -> list[list[int]]:
-    """One gift per currency and amount band: amounts within the tolerance of the band's smallest."""
+def _amount_bands(rows: list[int], currency: list[str], amount: list[float]) -> list[list[int]]:
+    """One gift per currency and amount band: amounts within the tolerance of the band's smallest (the rows by currency, then amount)."""
     bands: list[list[int]] = []
-    band_currency, floor = None, np.nan
-    for i in sorted(rows, key=lambda i: (currency[i], np.isnan(amount[i]), np.nan_to_num(amount[i]))):
+    band_currency, floor = None, math.nan
+    for i in rows:
         value = amount[i]
-        same = bands and band_currency == currency[i] and ((np.isnan(value) and np.isnan(floor)) or value <= floor * (1 + AMOUNT_TOLERANCE))
+        same = (
+            bands
+            and band_currency == currency[i]
+            and ((math.isnan(value) and math.isnan(floor)) or value <= floor * (1 + AMOUNT_TOLERANCE))
+        )
         if not same:
             bands.append([])
             band_currency, floor = currency[i], value

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import relations
 from relations.cli import main
@@ -185,6 +187,61 @@ def test_the_mention_table_keeps_the_contract_first_and_validates():
 def test_an_empty_table_merges_to_an_empty_table():
     merged = merged_events(events_frame([]))
     assert merged.empty and list(merged.columns) == list(MERGED_COLUMNS)
+
+
+# --------------------------------------------------------------------------- any table
+
+
+@st.composite
+def reports(draw: st.DrawFn, event_id: str) -> dict:
+    """A mention of few enough types, countries, days, amounts and places that blocks and events form."""
+    kind = draw(st.sampled_from(["visit", "meeting", "aid"]))
+    a, b = draw(st.sampled_from([("SWE", "VNM"), ("VNM", "SWE"), ("JPN", "VNM")]))
+    day = pd.Timestamp("2025-03-01") + pd.Timedelta(days=draw(st.integers(0, 40)))
+    precision = draw(st.sampled_from(["day", "day", "month", "year", "unknown"]))
+    start = {"day": day, "month": day.replace(day=1), "year": day.replace(month=1, day=1), "unknown": None}[precision]
+    length = draw(st.integers(0, 3)) if precision == "day" else 0
+    return mention(
+        event_id,
+        event_type=kind,
+        country_a=a,
+        country_b=b,
+        pair="-".join(sorted((a, b))),
+        date_start=start and start.strftime("%Y-%m-%d"),
+        date_end=(start + pd.Timedelta(days=length)).strftime("%Y-%m-%d") if length else None,
+        date_precision=precision,
+        amount=draw(st.sampled_from([None, 5e6, 5.2e6, 10e6])) if kind == "aid" else None,
+        currency=draw(st.sampled_from([None, "USD", "EUR"])) if kind == "aid" else None,
+        location=draw(st.sampled_from([None, "Hà Nội", "ha noi", "Hue"])),
+    )
+
+
+tables = st.integers(0, 15).flatmap(lambda n: st.tuples(*(reports(f"e{i}") for i in range(n)))).map(events_frame)
+
+
+def ids_by_event(frame: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(frame["event_id"], merged_ids(frame), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(frame=tables, shuffle=st.randoms())
+def test_merged_ids_depend_neither_on_row_order_nor_on_other_blocks(frame, shuffle):
+    ids = ids_by_event(frame)
+    assert ids_by_event(frame.iloc[shuffle.sample(range(len(frame)), len(frame))]) == ids
+    some_blocks = frame[frame["country_a"] == "SWE"]
+    assert ids_by_event(some_blocks) == {e: ids[e] for e in some_blocks["event_id"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(frame=tables)
+def test_an_event_is_named_by_one_of_its_reports_as_that_report_would_be_on_its_own(frame):
+    own = {event_id: merged_ids(frame.iloc[[i]])[0] for i, event_id in enumerate(frame["event_id"])}
+    events: dict[str, list[str]] = {}
+    for event_id, key in ids_by_event(frame).items():
+        events.setdefault(key, []).append(event_id)
+    for key, members in events.items():
+        # a report left on its own (it overlaps several events) is named by its event_id instead
+        assert key in {own[m] for m in members} or len(members) == 1
 
 
 # --------------------------------------------------------------------------- the corpus
