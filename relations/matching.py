@@ -225,9 +225,8 @@ class _Indexed:
         by_head: dict[str, list[str]] = {}
         by_stem: dict[str, list[str]] = {}
         for phrase in phrases:
-            first = _WORDS.match(phrase).group()
-            table = by_stem if len(first) < _HEAD and phrase == first + "*" else by_head
-            table.setdefault(_lower(first)[:_HEAD], []).append(phrase)
+            is_stem, head = _index_key(phrase)
+            (by_stem if is_stem else by_head).setdefault(head, []).append(phrase)
         return cls(by_head, by_stem, frozenset(by_head), tuple(by_stem), flags)
 
     def matches(self, text: str) -> list[re.Match]:
@@ -293,6 +292,28 @@ def _in_words(regex: re.Pattern, stems: re.Pattern, text: str) -> list[re.Match]
     return out
 
 
+# The languages' lists share many phrases (every language lists the same cities): each phrase is
+# prepared once per process, not once per list holding it
+@lru_cache(maxsize=65536)
+def _prepared(phrase: str) -> tuple[str, str, int, bool, int] | None:
+    """A listed phrase folded; its lookup key; its table (0 exact, 1 "stem*", 2 "*stem"); whether its case
+    must match; its kind (0 starts a word, 1 "*stem", 2 starts with a symbol). None for an empty phrase."""
+    phrase = fold(phrase).strip()
+    if not phrase.strip("*"):
+        return None
+    inside = phrase.startswith("*")
+    table = 2 if inside else 1 if phrase.endswith("*") else 0
+    kind = 1 if inside else 0 if _WORD_CHAR.match(phrase) else 2
+    return phrase, key(phrase.strip("*")), table, is_exact_case(phrase), kind
+
+
+@lru_cache(maxsize=65536)
+def _index_key(phrase: str) -> tuple[bool, str]:
+    """Whether a phrase starting a word is a wildcard stem shorter than a head ("vis*"); the lowered head it is filed under."""
+    first = _WORDS.match(phrase).group()
+    return len(first) < _HEAD and phrase == first + "*", _lower(first)[:_HEAD]
+
+
 @dataclass(frozen=True)
 class Match(Generic[T]):
     start: int
@@ -310,15 +331,14 @@ class PhraseMatcher(Generic[T]):
         self._suffix: dict[str, T] = {}  # "*vereinbarung*" -> keyed by "vereinbarung"
         # ignore-case, then exact-case phrases; each: those starting a word, "*stem" ones, those starting with a symbol
         groups: dict[int, tuple[list[str], list[str], list[str]]] = {re.IGNORECASE: ([], [], []), 0: ([], [], [])}
+        tables = (self._exact, self._prefix, self._suffix)
         for phrase, value in phrases:
-            phrase = fold(phrase).strip()
-            if not phrase.strip("*"):
+            prepared = _prepared(phrase)
+            if prepared is None:
                 continue
-            k = key(phrase.strip("*"))
-            table = self._suffix if phrase.startswith("*") else self._prefix if phrase.endswith("*") else self._exact
-            table.setdefault(k, value)
-            words, inside, symbols = groups[0 if exact_case or is_exact_case(phrase) else re.IGNORECASE]
-            (inside if phrase.startswith("*") else words if _WORD_CHAR.match(phrase) else symbols).append(phrase)
+            folded, k, table, exact, kind = prepared
+            tables[table].setdefault(k, value)
+            groups[0 if exact_case or exact else re.IGNORECASE][kind].append(folded)
         self._indexed: list[_Indexed] = []
         self._scanned: list[tuple[re.Pattern, re.Pattern | None]] = []  # a trie, and the trie of its stems when it has one
         for flags, (words, inside, symbols) in groups.items():

@@ -26,6 +26,15 @@ def test_wildcards_case_and_whole_words() -> None:
     ]
 
 
+def test_lists_sharing_phrases_keep_their_own_values_and_case() -> None:
+    # every language lists the same cities: a phrase is prepared once, its value and case rule stay its list's
+    places = PhraseMatcher([("Lima", "PER"), ("Nice", "FRA")], exact_case=True)
+    words = PhraseMatcher([("Lima", "lima"), ("nice", "adjective")])
+    text = "lima and Nice, nice Lima"
+    assert spans(places, text) == [("Nice", "FRA"), ("Lima", "PER")]
+    assert spans(words, text) == [("lima", "lima"), ("Nice", "adjective"), ("nice", "adjective"), ("Lima", "lima")]
+
+
 def test_a_phrase_may_end_where_letters_meet_digits() -> None:
     m = PhraseMatcher([("US", "USA"), ("G7", "G7"), ("Rp", "IDR")])
     assert spans(m, "US10 G7s Rp5 USA") == [("US", "USA"), ("G7", "G7"), ("Rp", "IDR")]
