@@ -7,7 +7,6 @@ Norwegian is "no"/"nn"; Bokmål news is what we meet, so both read as "nb".
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Collection
 from functools import cache
 from itertools import islice
@@ -50,27 +49,32 @@ class _Identifier(LanguageIdentifier):
         text's length, where the walk reads all bytes, so it is the walk. The model's
         automaton matches n-grams, whose length bounds the number of steps (about 6).
         """
-        states = np.zeros(len(data), dtype=np.intp)
-        before = np.zeros_like(states)
+        states = np.zeros(len(data), dtype=self._next_state.dtype)
+        before = np.zeros(len(data), dtype=np.intp)
         while True:
             before[1:] = states[:-1]
             moved = self._next_state[self._row_offset[before] + data]
-            if np.array_equal(moved, states):
+            # both of the automaton's dtype, so equal bytes are equal states: a fraction of
+            # np.array_equal's time on arrays this short
+            if moved.tobytes() == states.tobytes():
                 return states
             states = moved
 
-    def visits(self, text: bytes) -> Counter[int]:
-        """How often each feature occurs in ``text``, in order of first appearance (the
-        order py3langid sums their scores in): the Counter of its ``visit_counts``."""
+    def visits(self, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """The features that occur in ``text`` and how often, in order of first appearance
+        (the order py3langid sums their scores in): its ``visit_counts``."""
         features = self._feature[self._states(np.frombuffer(text, dtype=np.uint8))]
-        return Counter(features[features >= 0].tolist())
+        found, first, counts = np.unique(features[features >= 0], return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return found[order], counts[order]
 
     def _raw_score(self, text: bytes) -> np.ndarray:
-        visits = self.visits(text)
-        if not visits:
+        features, counts = self.visits(text)
+        if not features.size:
             # rare (no n-gram of the model in the text): py3langid's own score for that case
             return super()._raw_score(text)
-        return self._sparse_score(visits, self.nb_ptc)
+        # py3langid's _sparse_score, from arrays rather than its Counter
+        return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[features] + self.nb_pc
 
 
 @cache

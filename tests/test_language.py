@@ -52,7 +52,9 @@ def _texts() -> list[str]:
         start = rnd.randrange(max(1, len(text)))
         # upper case is lowered by py3langid and NFD is composed: both change the bytes walked
         texts += [text[:600], text[start : start + rnd.randrange(1, 700)], text[:300].upper(), unicodedata.normalize("NFD", text[:600])]
-    return texts + _odd_texts(rnd)
+    # far beyond the sample: each feature counted hundreds of times
+    long = " ".join(_article_texts())[:10_000]
+    return [*texts, long, *_odd_texts(rnd)]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,7 @@ def test_the_texts_cover_what_they_claim():
     assert any(t.isupper() for t in texts)
     assert any(unicodedata.normalize("NFC", t) != t for t in texts)
     assert any(t.isascii() and len(t) > 100 for t in texts)
+    assert any(len(t) >= 10_000 for t in texts)
 
 
 def test_visits_are_pylangids_counts_in_its_order(stock):
@@ -73,7 +76,8 @@ def test_visits_are_pylangids_counts_in_its_order(stock):
     for text in _texts():
         data = stock._encode(text)
         theirs = visit_counts(stock.tk_nextmove, stock._rowbase, stock.tk_output, data) or {}
-        assert list(ours.visits(data).items()) == list(theirs.items()), text[:80]
+        features, counts = ours.visits(data)
+        assert list(zip(features.tolist(), counts.tolist(), strict=True)) == list(theirs.items()), text[:80]
 
 
 def test_scores_are_py3langids_to_the_bit(stock):
