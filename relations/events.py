@@ -29,6 +29,7 @@ from .amounts import Amount
 from .countries import CountryMention
 from .dates import UNKNOWN, DateValue, Mention
 from .lexicon import Lexicon
+from .schema import DIRECTED_TYPES
 from .sentences import Sentence
 from .tense import is_future, is_negated
 
@@ -171,6 +172,11 @@ def extract_events(doc: Document) -> list[Event]:
 
 
 def _sentence_events(doc: Document, s: Sentence, index: int, mine: list) -> list[Event]:
+    found = doc.within(doc.countries, index)
+    # whether a sentence has a pair does not depend on its triggers: without one, nothing else need be read
+    sides = _sides(doc, found)
+    if not sides:
+        return []
     lex, text = doc.lex, doc.text
     links = [(m.start, m.end) for m in lex.link.finditer(text, s.start, s.end)]
     # "at the end of the talks": the talks are the anchor, not a new event; the cheap test first
@@ -182,7 +188,6 @@ def _sentence_events(doc: Document, s: Sentence, index: int, mine: list) -> list
     by_type: dict[str, list] = {}
     for t in triggers:
         by_type.setdefault(t.value, []).append(t)
-    found = doc.within(doc.countries, index)
     mentions = doc.within(doc.dates, index)
     # money matters to aid words alone: the trade test reads the words around each figure
     money = [a for a in doc.within(doc.amounts, index) if not _is_trade(text, s, a, lex)] if "aid" in by_type else []
@@ -195,10 +200,7 @@ def _sentence_events(doc: Document, s: Sentence, index: int, mine: list) -> list
         if etype == "aid" and not money:
             continue  # aid is counted with its amount
         positions = [t.start for t in trigs]
-        # a type without a pair makes no event: dating it would be wasted
-        pairs = _pairs(doc, etype, s, found, positions)
-        if not pairs:
-            continue
+        pairs = _pairs(doc, etype, s, found, positions, sides)
         future = any(is_future(text, t.start, t.end, lex, s.start, s.end) for t in trigs)
         candidates = [m for m in _owned(mentions, trigs, owners) if _may_date(doc, m, positions, future)]
         value, own = _date_for(etype, positions, candidates)
@@ -285,37 +287,39 @@ def _count(text: str, s: Sentence, lex: Lexicon) -> int | None:
     return None
 
 
-def _pairs(doc: Document, etype: str, s: Sentence, found: list[CountryMention], positions: list[int]) -> list[tuple[str, str]]:
-    """The country pairs of an event, in direction order where the type has one."""
+def _sides(doc: Document, found: list[CountryMention]) -> list[str]:
+    """The countries a sentence's events are between, none when it has no pair; more than two when it names
+    more, its events then go from the most salient to each other one."""
     codes = list(dict.fromkeys(c.code for c in found))
     if not codes:
-        pair = doc.main_pair
-        return [pair] if pair else []
+        return list(doc.main_pair or [])
     if len(codes) == 1:
         main = doc.main_pair
         if main and codes[0] not in main:
             return []  # a country the report only mentions ("developments in Myanmar")
         partner = doc.partner_of(codes[0])
-        if not partner:
-            return []
-        codes = [codes[0], partner]
-    elif len(codes) > 2:
+        return [codes[0], partner] if partner else []
+    if len(codes) > 2:
         main = doc.main_pair
         if main and set(main) <= set(codes):
-            codes = list(main)  # the report's own pair; the others are context
-        else:
-            codes = [c for c in codes if doc.salience[c] >= 2] or codes
-        if len(codes) > _MAX_COUNTRIES:
-            return []
-    if len(codes) == 2:
-        return [_direct(doc, etype, s, found, positions, codes[0], codes[1])]
-    anchor = max(codes, key=lambda c: doc.salience[c])
-    return [_direct(doc, etype, s, found, positions, anchor, c) for c in codes if c != anchor]
+            return list(main)  # the report's own pair; the others are context
+        codes = [c for c in codes if doc.salience[c] >= 2] or codes
+    return codes if 1 < len(codes) <= _MAX_COUNTRIES else []
+
+
+def _pairs(
+    doc: Document, etype: str, s: Sentence, found: list[CountryMention], positions: list[int], sides: list[str]
+) -> list[tuple[str, str]]:
+    """The country pairs of an event between ``sides``, in direction order where the type has one."""
+    if len(sides) == 2:
+        return [_direct(doc, etype, s, found, positions, sides[0], sides[1])]
+    anchor = max(sides, key=lambda c: doc.salience[c])
+    return [_direct(doc, etype, s, found, positions, anchor, c) for c in sides if c != anchor]
 
 
 def _direct(doc: Document, etype: str, s: Sentence, found: list[CountryMention], positions: list[int], x: str, y: str) -> tuple[str, str]:
     """Order a pair: visitor -> host, donor -> recipient; otherwise alphabetical."""
-    if etype not in ("visit", "aid"):
+    if etype not in DIRECTED_TYPES:
         return (x, y) if x < y else (y, x)
     destinations = [c for c in found if c.kind != "adjective" and c.code in (x, y) and _after_destination(doc, s, c)]
     # the destination of this trigger: the first one after it ("visit to Mongolia")
@@ -385,12 +389,16 @@ def _anchor(e: Event, same_pair: list[Event], doc: Document) -> Event | None:
 
 def _one_row_per_event(events: list[Event]) -> list[Event]:
     out: list[Event] = []
+    # only rows of the same type and pair can be twins: each row looks among those alone
+    rows: dict[tuple[str, str], list[int]] = {}
     for e in events:
-        twin = next((o for o in out if _same(o, e)), None)
+        kin = rows.setdefault((e.type, e.pair), [])
+        twin = next((i for i in kin if _same(out[i], e)), None)
         if twin is None:
+            kin.append(len(out))
             out.append(e)
-        elif e.type == "visit" and _wider(e.value, twin.value):
-            out[out.index(twin)] = e
+        elif e.type == "visit" and _wider(e.value, out[twin].value):
+            out[twin] = e
     return out
 
 

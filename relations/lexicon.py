@@ -27,11 +27,11 @@ import babel.numbers
 import pycountry
 
 from .matching import PhraseMatcher, strip_accents
+from .schema import EVENT_TYPES
 
 LANG_DIR = Path(__file__).with_name("lang")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-EVENT_TYPES = ("visit", "meeting", "signing", "aid")
 
 # minimum population for a city (beyond capitals) to count as a country hint
 CITY_POPULATION = 1_000_000

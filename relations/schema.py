@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 EVENT_TYPES = ("visit", "meeting", "signing", "aid")
+# visitor -> host, donor -> recipient; the other types have no direction: their countries in alphabetical order
+DIRECTED_TYPES = ("visit", "aid")
 PRECISIONS = ("day", "month", "year", "unknown")
 STATUSES = ("occurred", "planned")
 DOC_STATUSES = ("parsed", "empty", "rejected")
@@ -98,6 +100,7 @@ def validate_events(frame: pd.DataFrame) -> None:
     a, b = frame["country_a"], frame["country_b"]
     expected_pair = (a.where(a < b, b) + "-" + b.where(a < b, a)).astype("string")
     _require(frame["pair"] == expected_pair, "pair is not the sorted codes", frame)
+    _require(frame["event_type"].isin(DIRECTED_TYPES) | (a < b), "a meeting or signing has no direction: country_a < country_b", frame)
     undated = frame["date_precision"] == "unknown"
     _require(frame["date_start"].isna() == undated, "date_start must be empty exactly when precision is unknown", frame)
     for col in ("date_start", "date_end"):

@@ -44,3 +44,14 @@ def test_aid_without_a_money_figure_makes_no_event_and_with_one_it_does() -> Non
     assert not [r for r in events(base + ".") if r["event_type"] == "aid"]
     aid = [r for r in events(base + " worth 5 million USD.") if r["event_type"] == "aid"]
     assert aid and aid[0]["amount"] == 5e6 and aid[0]["currency"] == "USD"
+
+
+def test_a_sentence_naming_no_country_takes_the_report_pair_ordered_as_its_type_wants() -> None:
+    # the report's pair, Vietnam its more salient side: a signing has no direction, so the contract's alphabetical order
+    rows = events(
+        "Hanoi welcomes Lao leader\n"
+        "Vietnam and Vietnamese officials welcomed the Lao president in Hanoi. Vietnam hosted talks. "
+        "On 12 March 2024 the two sides signed seven cooperation documents."
+    )
+    signing = [r for r in rows if r["event_type"] == "signing"]
+    assert [(r["country_a"], r["country_b"], r["count"]) for r in signing] == [("LAO", "VNM", 7)]

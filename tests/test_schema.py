@@ -145,6 +145,8 @@ def test_documents_frame_builds_the_typed_table():
         ([visit(sentence="")], "evidence sentence"),
         ([visit(char_start=10, char_end=10)], "evidence offsets are empty"),
         ([visit(), aid(event_id="e1")], "event_id is not unique"),
+        ([visit(event_type="meeting")], "a meeting or signing has no direction"),
+        ([visit(event_type="signing")], "a meeting or signing has no direction"),
     ],
     ids=[
         "unknown-event-type",
@@ -164,6 +166,8 @@ def test_documents_frame_builds_the_typed_table():
         "empty-sentence",
         "empty-offsets",
         "duplicate-event-id",
+        "meeting-in-reverse-order",
+        "signing-in-reverse-order",
     ],
 )
 def test_events_frame_rejects(rows, message):
