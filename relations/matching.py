@@ -262,11 +262,30 @@ _WORD_STEM = re.compile(r"\*\w+\*?")
 _WORD_CHAR = re.compile(r"\w")
 
 
+# A stem trie ignoring case is told which characters of the first blocks of Unicode, the letters of most
+# texts, cannot start it; any other character may
+_PROBED = 0x530
+_PROBED_CHARS = "".join(map(chr, range(_PROBED)))
+
+
 def _stems(phrases: list[str], flags: int) -> re.Pattern | None:
-    """The trie of "*stem" phrases without their leading wildcard, when every stem is made of word characters."""
+    """Where "*stem" phrases without their leading wildcard match, when every stem is made of word characters."""
     if not all(_WORD_STEM.fullmatch(p) for p in phrases):
         return None
-    return re.compile(_trie_regex([p[1:] for p in phrases]), flags)
+    stems = [p[1:] for p in phrases]
+    trie = _trie_regex(stems)
+    if not flags & re.IGNORECASE:
+        return re.compile(trie, flags)
+    # Ignoring case, re tries the trie at every character of the text, 5x slower than when it may skip to the
+    # characters that can start it. re.I's own matching of the stems' first letters says which probed ones
+    # can; a class of the others, matched with case, lets re skip them, and the trie is checked from the
+    # character found (stems found may then overlap: _in_words tries each word holding one once). The class
+    # is written as the ranges between those that can start: it compiles faster
+    firsts = {stem[0] for stem in stems}
+    start = sorted({ord(c) for first in firsts for c in re.findall(re.escape(first), _PROBED_CHARS, flags)})
+    bounds = zip([-1, *start], [*start, _PROBED], strict=True)
+    never = "".join(f"{re.escape(chr(a + 1))}-{re.escape(chr(b - 1))}" for a, b in bounds if b > a + 1)
+    return re.compile(f"(?-i:[^{never}])(?<=(?={trie}).)", flags)
 
 
 def _in_words(regex: re.Pattern, stems: re.Pattern, text: str) -> list[re.Match]:

@@ -98,6 +98,14 @@ def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
     assert not m and m.findall("anything") == [] and m.search("anything") is None
 
 
+def test_a_stem_is_found_inside_words_in_any_case_re_pairs_with_its_first_letter() -> None:
+    # re.I pairs "s" with the long "ſ", and "k" with the Kelvin sign: characters a search may not skip
+    m = PhraseMatcher([("*kommen*", "agreement"), ("*sache*", "case")])
+    text = "Abkommen, ABKOMMEN, \u212aOMMEN, Rechtsſache, RECHTSSACHE, Komma, Sachse"
+    found = ["Abkommen", "ABKOMMEN", "\u212aOMMEN", "Rechtsſache", "RECHTSSACHE"]
+    assert [t for t, _ in spans(m, text)] == found
+
+
 WORDS = ["US10", "G7", "G", "visit", "Visits", "talk", "talks", "US", "us", "Costa", "Rica", "Rico"]
 WORDS += ["İran", "iran", "ab", "abc", "Abcd", "€", "10"]
 PHRASES = ["visit*", "talks", "US", "G7", "Costa Rica", "Puerto Rico", "İran", "ab", "abc*", "Abcd", "€", "*ica"]
