@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from relations import views  # noqa: E402
-from relations.schema import EVENT_COLUMNS, EVENT_TYPES  # noqa: E402
+from relations.schema import DIRECTED_TYPES, EVENT_COLUMNS, EVENT_TYPES  # noqa: E402
 
 WORK = ROOT / ".bench"
 COUNTRIES = ("VNM", "LAO", "MNG", "PRK", "KHM", "CHN", "USA", "JPN", "KOR", "THA", "IND", "RUS", "FRA", "DEU", "GBR", "AUS", "CUB", "LKA")
@@ -47,6 +47,9 @@ def synthetic_events(n: int, seed: int = 0) -> pd.DataFrame:
     first = country_a < country_b
     low, high = np.where(first, country_a, country_b), np.where(first, country_b, country_a)
     event_type = rng.choice(np.array(EVENT_TYPES), n, p=[0.35, 0.35, 0.2, 0.1])
+    # meetings and signings have no direction: the contract puts their countries in alphabetical order
+    directed = np.isin(event_type, DIRECTED_TYPES)
+    country_a, country_b = np.where(directed, country_a, low), np.where(directed, country_b, high)
     start = np.datetime64("2000-01-01") + rng.integers(0, 9400, n).astype("timedelta64[D]")
     undated = rng.random(n) < 0.05
     span = (event_type == "visit") & (rng.random(n) < 0.4) & ~undated
