@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from relations.merge import merged_events, with_merged_ids  # noqa: E402
-from relations.schema import EVENT_COLUMNS, EVENT_TYPES, validate_events  # noqa: E402
+from relations.schema import DIRECTED_TYPES, EVENT_COLUMNS, EVENT_TYPES, validate_events  # noqa: E402
 
 COUNTRIES = ("VNM", "LAO", "MNG", "PRK", "KHM", "CHN", "USA", "JPN", "KOR", "THA", "IND", "RUS", "FRA", "DEU", "GBR", "AUS", "CUB", "LKA")
 LANGUAGES = ("en", "fr", "es", "de", "sv", "pt", "it")
@@ -40,7 +40,7 @@ def synthetic_mentions(n: int, seed: int = 0) -> pd.DataFrame:
     a = rng.integers(0, len(codes), events)
     b = (a + rng.integers(1, len(codes), events)) % len(codes)
     etype = rng.choice(np.array(EVENT_TYPES), events, p=[0.35, 0.35, 0.2, 0.1])
-    directed = np.isin(etype, ("visit", "aid"))
+    directed = np.isin(etype, DIRECTED_TYPES)
     ca, cb = codes[a], codes[b]
     ca, cb = np.where(directed | (ca < cb), ca, cb), np.where(directed | (ca < cb), cb, ca)
     day = np.datetime64("2000-01-01") + rng.integers(0, 9400, events).astype("timedelta64[D]")
