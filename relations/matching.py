@@ -95,7 +95,7 @@ def _trie_regex(phrases: Iterable[str]) -> str:
 
 def _alternatives(tails: list[str]) -> str:
     """The regex of a trie node, given the sorted, distinct token strings that follow it."""
-    ends = tails[0] == ""
+    ends = tails[:1] == [""]
     # a token string's first token is its first character
     branches = [_branch(list(group)) for _, group in groupby(tails[1:] if ends else tails, itemgetter(0))]
     if not branches:

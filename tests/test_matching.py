@@ -96,6 +96,7 @@ def test_lists_sharing_a_heads_phrases_share_its_compiled_trie() -> None:
 def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
     m = PhraseMatcher([])
     assert not m and m.findall("anything") == [] and m.search("anything") is None
+    assert _trie_regex([]) == ""  # an empty list is an empty pattern, not an error
 
 
 def test_a_stem_is_found_inside_words_in_any_case_re_pairs_with_its_first_letter() -> None:
