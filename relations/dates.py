@@ -170,10 +170,10 @@ def _patterns(lex: Lexicon) -> _Patterns:
     markers = d.get("numeric_day_markers", [])
     flags = re.IGNORECASE
     return _Patterns(
-        months=PhraseMatcher(lex.months.items()),
-        weekdays=PhraseMatcher(weekday_phrases),
-        relative=PhraseMatcher(lex.relative.items()),
-        anaphoric=PhraseMatcher(lex.anaphoric.items()),
+        months=PhraseMatcher(lex.months.items(), phrasebook=lex.phrasebook),
+        weekdays=PhraseMatcher(weekday_phrases, phrasebook=lex.phrasebook),
+        relative=PhraseMatcher(lex.relative.items(), phrasebook=lex.phrasebook),
+        anaphoric=PhraseMatcher(lex.anaphoric.items(), phrasebook=lex.phrasebook),
         left_span=re.compile(rf"(?:\b(?:{opener})\s+)?{day}\s*(?:{join})\s*{day}\s*{fill}$", flags),
         left_day=re.compile(rf"{day}\s*{fill}$", flags),
         right_days=re.compile(

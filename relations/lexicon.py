@@ -26,7 +26,7 @@ import babel
 import babel.numbers
 import pycountry
 
-from .matching import PhraseMatcher, strip_accents
+from .matching import Phrasebook, PhraseMatcher, strip_accents
 from .schema import EVENT_TYPES
 
 LANG_DIR = Path(__file__).with_name("lang")
@@ -78,6 +78,7 @@ class Lexicon:
     decimal: str
     group: str
     abbreviations: frozenset[str]
+    phrasebook: Phrasebook  # all the language's phrase lists, found in a text in one pass
 
 
 def _dateparser_info(code: str) -> dict:
@@ -295,8 +296,10 @@ def _build(code: str, path: Path) -> Lexicon:
     locale = _babel_locale(code)
     dates, tense, events, amounts = (data.get(k, {}) for k in ("dates", "tense", "events", "amounts"))
 
+    book = Phrasebook()
+
     def matcher(words) -> PhraseMatcher[bool]:
-        return PhraseMatcher((w, True) for w in words)
+        return PhraseMatcher(((w, True) for w in words), phrasebook=book)
 
     triggers = [(w, etype) for etype in EVENT_TYPES for w in events.get(etype, [])]
     suffixes = tense.get("future_suffixes", [])
@@ -312,11 +315,11 @@ def _build(code: str, path: Path) -> Lexicon:
         weekdays=_weekday_names(info, locale, data),
         relative=_relative(info, data),
         anaphoric={k.lower(): int(v) for k, v in dates.get("anaphoric_days", {}).items()},
-        countries=PhraseMatcher(_country_phrases(code, data, locale)),
+        countries=PhraseMatcher(_country_phrases(code, data, locale), phrasebook=book),
         # place names are capitalised in running text: "la paz", "lima" are words
-        places=PhraseMatcher(places, exact_case=True),
+        places=PhraseMatcher(places, exact_case=True, phrasebook=book),
         not_countries=matcher(data.get("countries", {}).get("not", {}).get("phrases", [])),
-        triggers=PhraseMatcher(triggers),
+        triggers=PhraseMatcher(triggers, phrasebook=book),
         documents=matcher(events.get("documents", [])),
         not_aid=matcher(events.get("not_aid", [])),
         link=matcher(events.get("link", [])),
@@ -330,9 +333,10 @@ def _build(code: str, path: Path) -> Lexicon:
         ambiguous_months=frozenset(w.lower() for w in dates.get("ambiguous_months", [])),
         destination=frozenset(w.lower() for w in data.get("prepositions", {}).get("destination", [])),
         scales={k.lower(): float(v) for k, v in amounts.get("scales", {}).items()},
-        currencies=PhraseMatcher(_currency_phrases(code, data, locale)),
+        currencies=PhraseMatcher(_currency_phrases(code, data, locale), phrasebook=book),
         number_words=_number_words(code) | {k.lower(): int(v) for k, v in amounts.get("number_words", {}).items()},
         decimal=babel.numbers.get_decimal_symbol(locale),
         group=babel.numbers.get_group_symbol(locale),
         abbreviations=frozenset(a.lower() for a in data.get("sentences", {}).get("abbreviations", [])),
+        phrasebook=book,
     )

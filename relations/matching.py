@@ -1,14 +1,20 @@
 """Find many phrases in a text in one pass.
 
-A list of thousands of phrases (country names, triggers, currency words) is
-compiled into one trie-shaped regular expression, so a document is scanned once
-per list, not once per phrase. Phrase syntax, shared by all language files:
+The phrase lists of a language (country names, triggers, currency words, month
+names…) share one Aho-Corasick automaton, a ``Phrasebook``: a document is read
+once for all of them, whatever their length, and each list gets its own
+matches. Phrase syntax, shared by all language files:
 
 - a trailing ``*`` matches any word ending (``visit*`` = visits, visited…),
   a leading ``*`` any word beginning (``*vereinbarung*`` inside a German compound);
 - a space matches any run of white space or a hyphen;
+- a phrase starting with a letter or digit must start a word, and no phrase may
+  run into a letter after a letter or a digit after a digit ("US" in "US10" is
+  found, "10" in it is not: "US" ends where letters meet digits);
 - matching ignores case, except for phrases of three letters or fewer and
   phrases written in capitals (``US``, ``CPV``), which must match exactly.
+
+A list's matches are its longest, left-most, non-overlapping ones.
 """
 
 from __future__ import annotations
@@ -16,23 +22,18 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import accumulate, groupby, islice, repeat
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Generic, TypeVar
+
+import ahocorasick_rs
+import numpy as np
 
 T = TypeVar("T")
 
 _UNSEEN = object()
 _MEMO_LIMIT = 100_000
-# The trie's tokens for "any word characters" and "white space or hyphen": Unicode's last two noncharacters, in
-# no phrase and sorting after all others, so letters are tried before a space before a wildcard ("talks*" must
-# not swallow the first word of "talks with" before the longer phrase is tried)
-_WILD = "\U0010ffff"
-_SPACE = "\U0010fffe"
-_SPACE_RUN = re.compile(r"\s+")
 
 # Characters folded before matching; every entry maps one character to one, so
 # offsets in the folded text are offsets in the original.
@@ -80,257 +81,182 @@ def is_exact_case(phrase: str) -> bool:
     return len(letters) <= 3 or (len(letters) > 0 and all(c.isupper() for c in letters))
 
 
-def _tokens(phrase: str) -> str:
-    """The phrase as trie tokens: its characters, but a run of white space is one _SPACE and a wildcard one _WILD."""
-    body = phrase.strip()
-    lead = _WILD if body.startswith("*") else ""
-    trail = _WILD if body.endswith("*") and len(body) > 1 else ""
-    return lead + _SPACE_RUN.sub(_SPACE, body.strip("*")) + trail
-
-
-def _trie_regex(phrases: Iterable[str]) -> str:
-    # the trie is walked in sorted token strings, not built as nested dicts: a fresh process builds thousands
-    return _alternatives(sorted(set(map(_tokens, phrases))))
-
-
-def _alternatives(tails: list[str]) -> str:
-    """The regex of a trie node, given the sorted, distinct token strings that follow it."""
-    ends = tails[:1] == [""]
-    # a token string's first token is its first character
-    branches = [_branch(list(group)) for _, group in groupby(tails[1:] if ends else tails, itemgetter(0))]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return "(?:" + body + ")?" if ends else body
-
-
-def _pieces(tokens: str) -> str:
-    # re.escape leaves the two tokens be
-    return re.escape(tokens).replace(_WILD, r"\w*").replace(_SPACE, r"[\s-]+")
-
-
-def _branch(tails: list[str]) -> str:
-    """The regex of the token strings starting with the same token: their common start, then the node there."""
-    first, last = tails[0], tails[-1]
-    if first is last:  # most tails of a trie are one phrase's
-        return _pieces(first)
-    # sorted: what the first and the last share, all share (the first may be the start of the last)
-    n = 1
-    while n < len(first) and first[n] == last[n]:
-        n += 1
-    return _pieces(first[:n]) + _alternatives([t[n:] for t in tails])
-
-
-# A phrase starting with a letter must start a word (``\b`` also lets the regex
-# engine skip ahead fast); one starting with a symbol may follow a number
-# ("10 M€"). A phrase may not run into a letter after a letter or a digit after
-# a digit, but a symbol may touch a number ("Rp5").
-_WORD_START = r"\b"
-_AFTER_LETTER = r"(?!(?<=[^\W\d_])[^\W\d_])"
-_AFTER = r"(?!(?<=\d)\d)" + _AFTER_LETTER
-
-
-def _compile(phrases: Collection[str], before: str, flags: int) -> re.Pattern:
-    # A fresh process compiles thousands of these, and re parses them in Python: no lookaround or group that
-    # cannot change a match. Only a phrase ending in a digit can run into a digit (a wildcard's \w* takes its
-    # word to the end, and no other character matches a digit, even ignoring case); the trie has no top-level "|".
-    digit_end = any(phrase.strip()[-1:].isdecimal() for phrase in phrases)
-    return re.compile(before + _trie_regex(phrases) + (_AFTER if digit_end else _AFTER_LETTER), flags)
-
-
-@lru_cache(maxsize=16384)
-def _head_trie(phrases: frozenset[str], flags: int) -> re.Pattern:
-    # the lists of different languages share many names ("Tuvalu", "Jerusalem"): a fresh process compiles
-    # each trie once, not once per language (the trie does not depend on the phrases' order)
-    return _compile(phrases, _WORD_START, flags)
-
-
-# Phrases that start a word are only tried where a word of the text starts with
-# one of their first words' heads (first few letters). A text's words and their
-# heads are listed once, however many phrase lists read it: the regex engine
-# alone would try every phrase trie at every word.
-_HEAD = 4
-# letters and digits apart: a phrase may end where letters meet digits ("US" in "US10")
-_WORDS = re.compile(r"[^\W\d_]+|\d+|_+")
-# a trie starts with \b, so only the start of a run of word characters can begin a match ("10" in "US10" cannot)
-_RUN_SPLIT = re.compile(r"(\w+)")
-_HEAD_OF = itemgetter(slice(None, _HEAD))
-
-
 def _lower(text: str) -> str:
     # same length as text (the lower() of "İ" is two characters); "ı" and "ſ" as IGNORECASE pairs them
     return text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
 
 
-@dataclass(frozen=True)
-class _Words:
-    """Where the words of a text start, by lowered head."""
-
-    at: dict[str, list[int]]  # lowered head -> the offsets of its words
-    heads: frozenset[str]  # at's keys: a set meets a short phrase list's heads by walking the list's few
-
-    @classmethod
-    def of(cls, text: str) -> _Words:
-        # C-level but for the loops: the runs of word characters of the lowered text (same length: same
-        # offsets) and the runs between them, their offsets by summing lengths
-        parts = _RUN_SPLIT.split(_lower(text))
-        starts = islice(accumulate(map(len, parts), initial=0), 1, len(parts), 2)
-        at: dict[str, list[int]] = {}
-        for head, start in zip(map(_HEAD_OF, parts[1::2]), starts, strict=True):
-            at.setdefault(head, []).append(start)
-        # splitting on the simple \w+ is faster than on _WORDS; the few heads mixing letters, digits or
-        # underscores ("1st", "g7") are cut back to their first word here
-        for head in [h for h in at if not (h.isalpha() or h.isdecimal())]:
-            first = _WORDS.match(head).group()
-            if first != head:
-                at.setdefault(first, []).extend(at.pop(head))
-        return cls(at, frozenset(at))
+# A text is matched in a normal form: each run of white space and hyphens is one space (a lone hyphen stays a
+# hyphen, which a phrase's hyphen needs) and _MARK stands before each word, so that a phrase starting a word,
+# written with _MARK first, is only found at a word's start. Documents hold no control characters.
+_MARK = "\x02"
+_RUN = re.compile(r"[\s-]+")
+_WORD_STARTS = re.compile(r"(?<!\w)(?=\w)")
 
 
-@lru_cache(maxsize=16)
-def _words(text: str) -> _Words:
-    # a document is read by many phrase lists: keep the last few
-    return _Words.of(text)
+def _normal(phrase: str) -> str:
+    """A phrase's normal form (``_Text.of`` gives a text's, the same, with where each character came from)."""
+    return _WORD_STARTS.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
 
 
-@lru_cache(maxsize=16)
-def _folded(text: str) -> str:
-    return fold(text)
+# A character's classes as re reads them: \w, a letter ([^\W\d_]), \d, and what a phrase's space matches ([\s-])
+_WORD, _LETTER, _DIGIT, _SPACE = 1, 2, 4, 8
 
 
-_START = re.Match.start
+def _class(c: str) -> int:
+    word = c.isalnum() or c == "_"
+    digit = c.isdecimal()
+    letter = word and not digit and c != "_"
+    return word * _WORD | letter * _LETTER | digit * _DIGIT | (c.isspace() or c == "-") * _SPACE
+
+
+@cache
+def _plane_classes() -> np.ndarray:
+    """The classes of the characters of Unicode's first plane, by code point: nearly every character of a text."""
+    return np.array([_class(chr(c)) for c in range(0x10000)], dtype=np.uint8)
 
 
 @dataclass(frozen=True)
-class _Indexed:
-    """Phrases starting with a word, tried only where their first word may start.
+class _Text:
+    """A text in normal form, and where each of its characters came from: built once, read by every list."""
 
-    The phrases are grouped by lowered head, even when their case must match:
-    a phrase can only match where the word's head is its own, so the others of
-    its group fail at once, and a text needs one index for both kinds. A
-    group's trie is compiled the first time a text holds its head: most of
-    thousands of names never occur in a run, and compiling them all would cost
-    a worker seconds per language.
-    """
-
-    by_head: dict[str, list[str]]
-    by_stem: dict[str, list[str]]  # "vis*": a wildcard stem shorter than a head begins many heads
-    heads: frozenset[str]  # by_head's keys
-    stems: tuple[str, ...]  # by_stem's keys, for str.startswith
-    flags: int
-    compiled: dict[str, re.Pattern] = field(default_factory=dict)  # head -> its phrases' trie
+    cased: str
+    lowered: str  # same length: a character of one is a character of the other
+    flat: str  # lowered, a hyphen read as a space: what the automaton reads
+    origin: list[int]  # the offset in the text of each character (a _MARK: of its word's first)
+    classes: bytes  # of each character of the text, then a 0 for its end
+    breaks: list[int]  # the offsets of the characters that are not word characters, then the text's length
 
     @classmethod
-    def of(cls, phrases: list[str], flags: int) -> _Indexed:
-        by_head: dict[str, list[str]] = {}
-        by_stem: dict[str, list[str]] = {}
-        for phrase in phrases:
-            is_stem, head = _index_key(phrase)
-            (by_stem if is_stem else by_head).setdefault(head, []).append(phrase)
-        return cls(by_head, by_stem, frozenset(by_head), tuple(by_stem), flags)
+    def of(cls, text: str) -> _Text:
+        # vectorised: a document has thousands of characters and a few hundred words
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        classes = _plane_classes()[np.minimum(codes, 0xFFFF)]
+        for i in np.flatnonzero(codes > 0xFFFF).tolist():
+            classes[i] = _class(text[i])
+        space = (classes & _SPACE) > 0
+        word = (classes & _WORD) > 0
+        space_before = np.concatenate(([False], space[:-1]))
+        space_after = np.concatenate((space[1:], [False]))
+        kept = np.flatnonzero(~(space & space_before))
+        lone_hyphen = (codes == ord("-")) & ~space_before & ~space_after
+        chars = np.where(space & ~lone_hyphen, ord(" "), codes)[kept]
+        marked = np.flatnonzero((word & ~np.concatenate(([False], word[:-1])))[kept])
+        cased = np.insert(chars, marked, ord(_MARK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        lowered = _lower(cased)
+        return cls(
+            cased,
+            lowered,
+            lowered.replace("-", " "),
+            np.insert(kept, marked, kept[marked]).tolist(),
+            classes.tobytes() + b"\0",
+            [*np.flatnonzero(~word).tolist(), len(text)],
+        )
 
-    def matches(self, text: str) -> list[re.Match]:
-        """Like ``regex.finditer(text)`` with all the phrases' trie: left-most, then on from each match's end."""
-        words = _words(text)
-        at = words.at
-        wanted = self.heads & words.heads
-        if self.stems:
-            wanted |= {head for head in at if head.startswith(self.stems)}
-        found: list[re.Match] = []
-        for head in wanted:
-            # one C-level pass per head: trying the few words under a previous match, dropped below,
-            # costs less than a Python loop over all the candidate words in text order
-            found += filter(None, map((self.compiled.get(head) or self._regex(head)).match, repeat(text), at[head]))
-        if len(found) < 2:
-            return found
-        found.sort(key=_START)
-        kept, end = [], 0
-        for m in found:
-            if m.start() >= end:
-                kept.append(m)
-                end = m.end()
-        return kept
+    def word_start(self, at: int) -> int:
+        """Where the run of word characters ending at ``at`` starts (``at`` when there is none)."""
+        i = bisect.bisect_left(self.breaks, at)
+        return self.breaks[i - 1] + 1 if i else 0
 
-    def _regex(self, head: str) -> re.Pattern:
-        phrases = self.by_head.get(head, []) + [p for stem, group in self.by_stem.items() if head.startswith(stem) for p in group]
-        regex = self.compiled[head] = _head_trie(frozenset(phrases), self.flags)
-        return regex
-
-
-# "*vereinbarung*": a stem of word characters, inside a word
-_WORD_STEM = re.compile(r"\*\w+\*?")
-_WORD_CHAR = re.compile(r"\w")
+    def word_end(self, at: int) -> int:
+        """Where the run of word characters starting at ``at`` ends."""
+        return self.breaks[bisect.bisect_left(self.breaks, at)]
 
 
-# A stem trie ignoring case is told which characters of the first blocks of Unicode, the letters of most
-# texts, cannot start it; any other character may
-_PROBED = 0x530
-_PROBED_CHARS = "".join(map(chr, range(_PROBED)))
+def _agrees(found: str, phrase: str) -> bool:
+    """Whether a text's normal form is a phrase's, a space of the phrase matching a lone hyphen of the text."""
+    return found == phrase or all(a == b or (b == " " and a == "-") for a, b in zip(found, phrase, strict=True))
 
 
-def _stems(phrases: list[str], flags: int) -> re.Pattern | None:
-    """Where "*stem" phrases without their leading wildcard match, when every stem is made of word characters."""
-    if not all(_WORD_STEM.fullmatch(p) for p in phrases):
-        return None
-    stems = [p[1:] for p in phrases]
-    trie = _trie_regex(stems)
-    if not flags & re.IGNORECASE:
-        return re.compile(trie, flags)
-    # Ignoring case, re tries the trie at every character of the text, 5x slower than when it may skip to the
-    # characters that can start it. re.I's own matching of the stems' first letters says which probed ones
-    # can; a class of the others, matched with case, lets re skip them, and the trie is checked from the
-    # character found (stems found may then overlap: _in_words tries each word holding one once). The class
-    # is written as the ranges between those that can start: it compiles faster
-    firsts = {stem[0] for stem in stems}
-    start = sorted({ord(c) for first in firsts for c in re.findall(re.escape(first), _PROBED_CHARS, flags)})
-    bounds = zip([-1, *start], [*start, _PROBED], strict=True)
-    never = "".join(f"{re.escape(chr(a + 1))}-{re.escape(chr(b - 1))}" for a, b in bounds if b > a + 1)
-    return re.compile(f"(?-i:[^{never}])(?<=(?={trie}).)", flags)
+# (what the automaton looks for; the check a find must pass, on the cased or the lowered text; a leading and a
+# trailing wildcard). The languages' lists share many phrases (every language lists the same cities): each is
+# prepared once per process
+_Pattern = tuple[str, tuple[bool, str] | None, bool, bool]
 
 
-def _in_words(regex: re.Pattern, stems: re.Pattern, text: str) -> list[re.Match]:
-    """``regex.finditer(text)`` for "*stem" phrases, tried only at the start of the words holding a stem.
+@lru_cache(maxsize=65536)
+def _pattern(phrase: str, exact: bool) -> _Pattern:
+    lead, trail = phrase.startswith("*"), phrase.endswith("*") and len(phrase) > 1
+    normal = _normal(phrase.strip("*"))
+    if lead:  # found inside a word
+        normal = normal.removeprefix(_MARK)
+    lowered = _lower(normal)
+    check = (True, normal) if exact else (False, lowered) if "-" in normal else None
+    return lowered.replace("-", " "), check, lead, trail
 
-    Trying ``\\w*`` then the stems at every word start costs more than finding
-    the stems: a match starts where the word holding its stem starts.
+
+def _leftmost(longest: dict[int, int]) -> list[tuple[int, int]]:
+    """The left-most, non-overlapping spans, given the longest span starting at each offset."""
+    kept, end = [], 0
+    for start in sorted(longest):
+        if start >= end:
+            end = longest[start]
+            kept.append((start, end))
+    return kept
+
+
+class Phrasebook:
+    """Phrase lists found together: one automaton (ahocorasick_rs), one pass over a text for all of them.
+
+    A language's lists share one; a list is added once and known by the number ``add`` gives.
     """
-    out: list[re.Match] = []
-    end, last = 0, -1  # where the last match ended; where the last stem started
-    for hit in stems.finditer(text):
-        start = hit.start()
-        # back to the word's start, but not over the previous stem's: each character is walked once
-        while start > 0 and start - 1 != last and _WORD_CHAR.match(text, start - 1):
-            start -= 1
-        same_word = start > 0 and start - 1 == last
-        last = hit.start()
-        if not same_word and start >= end:
-            m = regex.match(text, start)
-            if m:
-                end = m.end()
-                out.append(m)
-    return out
 
+    def __init__(self) -> None:
+        self._patterns: dict[str, int] = {}
+        self._entries: list[list[tuple[int, tuple[bool, str] | None, bool, bool]]] = []  # by pattern: (list, check, wildcards)
+        self._lists = 0
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._read: tuple[str, list[list[tuple[int, int]]]] | None = None  # the last text read, each list's spans
 
-# The languages' lists share many phrases (every language lists the same cities): each phrase is
-# prepared once per process, not once per list holding it
-@lru_cache(maxsize=65536)
-def _prepared(phrase: str) -> tuple[str, str, int, bool, int] | None:
-    """A listed phrase folded; its lookup key; its table (0 exact, 1 "stem*", 2 "*stem"); whether its case
-    must match; its kind (0 starts a word, 1 "*stem", 2 starts with a symbol). None for an empty phrase."""
-    phrase = fold(phrase).strip()
-    if not phrase.strip("*"):
-        return None
-    inside = phrase.startswith("*")
-    table = 2 if inside else 1 if phrase.endswith("*") else 0
-    kind = 1 if inside else 0 if _WORD_CHAR.match(phrase) else 2
-    return phrase, key(phrase.strip("*")), table, is_exact_case(phrase), kind
+    def add(self, phrases: Iterable[tuple[str, bool]]) -> int:
+        """A new list of folded phrases, each with whether its case must match; its number."""
+        number = self._lists
+        for phrase, exact in phrases:
+            pattern, *rule = _pattern(phrase, exact)
+            index = self._patterns.setdefault(pattern, len(self._patterns))
+            if index == len(self._entries):
+                self._entries.append([])
+            entry = (number, *rule)
+            if entry not in self._entries[index]:
+                self._entries[index].append(entry)
+        self._lists += 1
+        # built again at the next text: lists are added while a language's data is built, before any text
+        self._automaton = None
+        self._read = None
+        return number
 
+    def spans(self, text: str, number: int) -> list[tuple[int, int]]:
+        """The (start, end) of list ``number``'s matches in a folded text."""
+        read = self._read
+        if read is None or read[0] is not text:
+            read = self._read = (text, self._scan(text))
+        return read[1][number]
 
-@lru_cache(maxsize=65536)
-def _index_key(phrase: str) -> tuple[bool, str]:
-    """Whether a phrase starting a word is a wildcard stem shorter than a head ("vis*"); the lowered head it is filed under."""
-    first = _WORDS.match(phrase).group()
-    return len(first) < _HEAD and phrase == first + "*", _lower(first)[:_HEAD]
+    def _scan(self, text: str) -> list[list[tuple[int, int]]]:
+        longest: list[dict[int, int]] = [{} for _ in range(self._lists)]
+        if text and self._patterns:
+            if self._automaton is None:
+                self._automaton = ahocorasick_rs.AhoCorasick(list(self._patterns))
+            t = _Text.of(text)
+            origin, classes, entries = t.origin, t.classes, self._entries
+            for index, s, e in self._automaton.find_matches_as_indexes(t.flat, overlapping=True):
+                for number, check, lead, trail in entries[index]:
+                    if check and not _agrees((t.cased if check[0] else t.lowered)[s:e], check[1]):
+                        continue
+                    start, end = origin[s], origin[e - 1] + 1
+                    # "*stem": from the start of the word holding it, which must be a word boundary (\b)
+                    if lead:
+                        start = t.word_start(start)
+                        if not (classes[start] ^ (classes[start - 1] if start else 0)) & _WORD:
+                            continue
+                    if trail:
+                        end = t.word_end(end)
+                    # no running into a letter after a letter or a digit after a digit
+                    if classes[end - 1] & classes[end] & (_LETTER | _DIGIT):
+                        continue
+                    if longest[number].get(start, -1) < end:
+                        longest[number][start] = end
+        return [_leftmost(spans) for spans in longest]
 
 
 @dataclass(frozen=True)
@@ -341,38 +267,51 @@ class Match(Generic[T]):
     value: T
 
 
-class PhraseMatcher(Generic[T]):
-    """Longest, left-most, non-overlapping matches of a phrase list in a text."""
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return fold(text)
 
-    def __init__(self, phrases: Iterable[tuple[str, T]], exact_case: bool = False):
+
+# The languages' lists share many phrases: each is prepared once per process, not once per list holding it
+@lru_cache(maxsize=65536)
+def _prepared(phrase: str) -> tuple[str, str, int, bool] | None:
+    """A listed phrase folded; its lookup key; its table (0 exact, 1 "stem*", 2 "*stem"); whether its case
+    must match. None for an empty phrase."""
+    phrase = fold(phrase).strip()
+    if not phrase.strip("*"):
+        return None
+    table = 2 if phrase.startswith("*") else 1 if phrase.endswith("*") else 0
+    return phrase, key(phrase.strip("*")), table, is_exact_case(phrase)
+
+
+class PhraseMatcher(Generic[T]):
+    """Longest, left-most, non-overlapping matches of a phrase list in a text.
+
+    Lists built with the same ``phrasebook`` are found in a text in one pass.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, T]], exact_case: bool = False, phrasebook: Phrasebook | None = None):
         self._exact: dict[str, T] = {}
         self._prefix: dict[str, T] = {}  # "visit*" -> keyed by "visit"
         self._suffix: dict[str, T] = {}  # "*vereinbarung*" -> keyed by "vereinbarung"
-        # ignore-case, then exact-case phrases; each: those starting a word, "*stem" ones, those starting with a symbol
-        groups: dict[int, tuple[list[str], list[str], list[str]]] = {re.IGNORECASE: ([], [], []), 0: ([], [], [])}
         tables = (self._exact, self._prefix, self._suffix)
+        listed: list[tuple[str, bool]] = []
         for phrase, value in phrases:
             prepared = _prepared(phrase)
             if prepared is None:
                 continue
-            folded, k, table, exact, kind = prepared
+            folded, k, table, exact = prepared
             tables[table].setdefault(k, value)
-            groups[0 if exact_case or exact else re.IGNORECASE][kind].append(folded)
-        self._indexed: list[_Indexed] = []
-        self._scanned: list[tuple[re.Pattern, re.Pattern | None]] = []  # a trie, and the trie of its stems when it has one
-        for flags, (words, inside, symbols) in groups.items():
-            if words:
-                self._indexed.append(_Indexed.of(words, flags))
-            if inside:
-                self._scanned.append((_compile(inside, _WORD_START, flags), _stems(inside, flags)))
-            if symbols:
-                self._scanned.append((_compile(symbols, "", flags), None))
+            listed.append((folded, exact_case or exact))
+        self._book = phrasebook or Phrasebook()
+        self._number = self._book.add(listed)
+        self._listed = bool(listed)
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
         self._looked_up: dict[str, T | None] = {}  # matched text -> value: lookup normalises, and the same words recur
         self._read: tuple[str, list[Match[T]], list[int], list[int]] | None = None  # the last text read: its matches, their starts and ends
 
     def __bool__(self) -> bool:
-        return bool(self._indexed or self._scanned)
+        return self._listed
 
     def lookup(self, matched: str) -> T | None:
         k = key(matched)
@@ -406,32 +345,16 @@ class PhraseMatcher(Generic[T]):
         return found[first : bisect.bisect_right(ends, len(text) if end is None else end, first)]
 
     def _scan(self, text: str) -> list[Match[T]]:
-        found: list[Match[T]] = []
-        for indexed in self._indexed:
-            found += self._values(indexed.matches(text))
-        for regex, stems in self._scanned:
-            found += self._values(regex.finditer(text) if stems is None else _in_words(regex, stems, text))
-        if len(self._indexed) + len(self._scanned) > 1 and found:
-            found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-            kept: list[Match[T]] = []
-            for m in found:
-                if not kept or m.start >= kept[-1].end:
-                    kept.append(m)
-            found = kept
-        return found
-
-    def _values(self, matches: Iterable[re.Match]) -> list[Match[T]]:
         out = []
-        for m in matches:
-            if m.end() > m.start():
-                matched = m.group()
-                value = self._looked_up.get(matched, _UNSEEN)
-                if value is _UNSEEN:
-                    if len(self._looked_up) >= _MEMO_LIMIT:  # a bound for a run over millions of documents
-                        self._looked_up.clear()
-                    value = self._looked_up[matched] = self.lookup(matched)
-                if value is not None:
-                    out.append(Match(m.start(), m.end(), matched, value))
+        for start, end in self._book.spans(text, self._number):
+            matched = text[start:end]
+            value = self._looked_up.get(matched, _UNSEEN)
+            if value is _UNSEEN:
+                if len(self._looked_up) >= _MEMO_LIMIT:  # a bound for a run over millions of documents
+                    self._looked_up.clear()
+                value = self._looked_up[matched] = self.lookup(matched)
+            if value is not None:
+                out.append(Match(start, end, matched, value))
         return out
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match[T]]:

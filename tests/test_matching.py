@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relations.matching import _AFTER, _WORD_START, PhraseMatcher, _trie_regex, fold, is_exact_case
+from relations.matching import Phrasebook, PhraseMatcher, _normal, _Text, fold, is_exact_case
 
 
 def spans(matcher: PhraseMatcher, text: str, *window: int) -> list[tuple[str, object]]:
@@ -66,6 +66,13 @@ def test_the_longest_phrase_wins_and_spaces_match_any_run_or_hyphen() -> None:
     m = PhraseMatcher([("South Korea", "KOR"), ("Korea", "KOR?"), ("Guinea Bissau", "GNB"), ("Guinea", "GIN")])
     found = spans(m, "South  Korea and Guinea-Bissau, then Guinea.")
     assert found == [("South  Korea", "KOR"), ("Guinea-Bissau", "GNB"), ("Guinea", "GIN")]
+    assert spans(m, "South -\n Korea") == [("South -\n Korea", "KOR")]
+
+
+def test_a_hyphen_in_a_phrase_matches_only_a_hyphen() -> None:
+    m = PhraseMatcher([("Port-au-Prince", "HTI"), ("Prince", "prince")])
+    found = spans(m, "Port-au-Prince, Port au Prince, Port--au-Prince")
+    assert found == [("Port-au-Prince", "HTI"), ("Prince", "prince"), ("Prince", "prince")]
 
 
 def test_turkish_dotted_capital_i_matches_its_lower_case() -> None:
@@ -82,21 +89,23 @@ def test_a_window_reads_part_of_the_text_at_the_texts_offsets() -> None:
     assert m.findall("cannot", 3) == []
 
 
-def test_lists_sharing_a_heads_phrases_share_its_compiled_trie() -> None:
-    """Each language's country list holds "Tuvalu": a fresh process compiles its trie once."""
-    german = PhraseMatcher([("Tuvalu", "TUV"), ("Tonga", "TON")])
-    french = PhraseMatcher([("Tuvalu", "TUV"), ("Tonga", "TON"), ("Tunisie", "TUN")])
-    text = "Tuvalu, Tonga"
-    assert spans(german, text) == [("Tuvalu", "TUV"), ("Tonga", "TON")]
-    re.purge()  # not re's own cache of the last few hundred patterns
-    assert spans(french, text) == [("Tuvalu", "TUV"), ("Tonga", "TON")]
-    assert german._indexed[0].compiled["tuva"] is french._indexed[0].compiled["tuva"]
+def test_lists_sharing_a_phrasebook_are_read_in_one_pass_and_keep_their_own_values_and_case() -> None:
+    """A language's lists share one automaton; each list still has its own matches."""
+    book = Phrasebook()
+    places = PhraseMatcher([("Lima", "PER"), ("Nice", "FRA")], exact_case=True, phrasebook=book)
+    words = PhraseMatcher([("Lima", "lima"), ("nice", "adjective"), ("nice and*", "phrase")], phrasebook=book)
+    text = "lima and Nice, nice Lima"
+    assert spans(places, text) == [("Nice", "FRA"), ("Lima", "PER")]
+    assert spans(words, text) == [("lima", "lima"), ("Nice", "adjective"), ("nice", "adjective"), ("Lima", "lima")]
+    # a list added after a text was read is found in the next one
+    later = PhraseMatcher([("and", "and")], phrasebook=book)
+    assert spans(later, text) == [("and", "and")] and spans(places, text) == [("Nice", "FRA"), ("Lima", "PER")]
 
 
 def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
     m = PhraseMatcher([])
     assert not m and m.findall("anything") == [] and m.search("anything") is None
-    assert _trie_regex([]) == ""  # an empty list is an empty pattern, not an error
+    assert PhraseMatcher([("visit", True)]).findall("") == []
 
 
 def test_a_stem_is_found_inside_words_in_any_case_re_pairs_with_its_first_letter() -> None:
@@ -107,10 +116,20 @@ def test_a_stem_is_found_inside_words_in_any_case_re_pairs_with_its_first_letter
     assert [t for t, _ in spans(m, text)] == found
 
 
-WORDS = ["US10", "G7", "G", "visit", "Visits", "talk", "talks", "US", "us", "Costa", "Rica", "Rico"]
-WORDS += ["İran", "iran", "ab", "abc", "Abcd", "€", "10"]
-PHRASES = ["visit*", "talks", "US", "G7", "Costa Rica", "Puerto Rico", "İran", "ab", "abc*", "Abcd", "€", "*ica"]
-SEPARATORS = [" ", "  ", "-", ", ", ". ", "\n", ""]
+def phrase_regex(phrase: str) -> re.Pattern:
+    """One phrase as a regular expression: the module docstring's rules, spelled out."""
+    body = r"[\s-]+".join(map(re.escape, phrase.strip("*").split()))
+    lead = r"\b" if re.match(r"[\w*]", phrase) else ""
+    wild_start = r"\w*" if phrase.startswith("*") else ""
+    wild_end = r"\w*" if phrase.endswith("*") and len(phrase) > 1 else ""
+    after = r"(?!(?<=[^\W\d_])[^\W\d_])(?!(?<=\d)\d)"
+    return re.compile(lead + wild_start + body + wild_end + after, 0 if is_exact_case(phrase) else re.IGNORECASE)
+
+
+WORDS = ["US10", "G7", "G", "visit", "Visits", "talk", "talks", "US", "us", "Costa", "Rica", "Rico", "Port-au"]
+WORDS += ["İran", "iran", "ab", "abc", "Abcd", "€", "10", "-"]
+PHRASES = ["visit*", "talks", "US", "G7", "Costa Rica", "Puerto Rico", "İran", "ab", "abc*", "Abcd", "€", "*ica", "Port-au", "*a Rica"]
+SEPARATORS = [" ", "  ", "-", ", ", ". ", "\n", "", " - "]
 
 
 @settings(max_examples=500, deadline=None)
@@ -118,22 +137,29 @@ SEPARATORS = [" ", "  ", "-", ", ", ". ", "\n", ""]
     st.lists(st.sampled_from(PHRASES), min_size=1, max_size=6, unique=True),
     st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=12),
 )
-def test_matches_are_those_of_one_regex_over_the_whole_list(phrases: list[str], words: list[tuple[str, str]]) -> None:
-    """Indexing by head and compiling per head change the cost, never the matches."""
-    text = "".join(w + sep for w, sep in words)
+def test_matches_are_the_longest_leftmost_of_the_phrases_one_by_one(phrases: list[str], words: list[tuple[str, str]]) -> None:
+    """The automaton changes the cost, never the matches: at the left-most place any phrase matches, the longest."""
+    text = fold("".join(w + sep for w, sep in words))
     m = PhraseMatcher((p, p) for p in phrases)
-    folded = [fold(p) for p in phrases]
-    reference = []
-    for exact in (False, True):
-        group = [p for p in folded if is_exact_case(p) == exact]
-        words = [p for p in group if re.match(r"[\w*]", p)]
-        for part, before in ((words, _WORD_START), ([p for p in group if p not in words], "")):
-            if part:
-                regex = re.compile(before + "(?:" + _trie_regex(part) + ")" + _AFTER, 0 if exact else re.IGNORECASE)
-                reference += [x for x in regex.finditer(fold(text)) if x.end() > x.start() and m.lookup(x.group()) is not None]
-    reference.sort(key=lambda x: (x.start(), -(x.end() - x.start())))
-    kept: list[re.Match] = []
-    for x in reference:
-        if not kept or x.start() >= kept[-1].end():
-            kept.append(x)
-    assert [(f.start, f.end) for f in m.findall(text)] == [(x.start(), x.end()) for x in kept]
+    regexes = [phrase_regex(fold(p)) for p in phrases]
+    expected, at = [], 0
+    while at < len(text):
+        found = [x for x in (r.match(text, at) for r in regexes) if x and m.lookup(x.group()) is not None]
+        if found:
+            end = max(x.end() for x in found)
+            expected.append((at, end))
+            at = end
+        else:
+            at += 1
+    assert [(f.start, f.end) for f in m.findall(text)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab Z9_-\n\t.(\u00e9\u0130\U0001d400"), max_size=30))
+def test_a_texts_normal_form_is_a_phrases_and_points_back_into_the_text(text: str) -> None:
+    """The vectorised normal form of a text is the one phrases are written in, and each character knows its origin."""
+    normal = _Text.of(text)
+    assert normal.cased == _normal(text)
+    for char, origin in zip(normal.cased, normal.origin, strict=True):
+        source = text[origin]
+        assert char == source or (char == " " and source in " -\n\t") or (char == "\x02" and (source.isalnum() or source == "_"))
