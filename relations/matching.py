@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 from typing import Generic, TypeVar
 
 import ahocorasick_rs
@@ -90,6 +91,7 @@ def _lower(text: str) -> str:
 # hyphen, which a phrase's hyphen needs) and _MARK stands before each word, so that a phrase starting a word,
 # written with _MARK first, is only found at a word's start. Documents hold no control characters.
 _MARK = "\x02"
+_WORD_RUN = re.compile(r"\w*")
 _RUN = re.compile(r"[\s-]+")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=\w)")
 
@@ -123,49 +125,50 @@ class _Text:
     cased: str
     lowered: str  # same length: a character of one is a character of the other
     flat: str  # lowered, a hyphen read as a space: what the automaton reads
-    origin: list[int]  # the offset in the text of each character (a _MARK: of its word's first)
+    ends: np.ndarray  # for each character of the text, where its share of the normal form ends
     classes: bytes  # of each character of the text, then a 0 for its end
-    breaks: list[int]  # the offsets of the characters that are not word characters, then the text's length
 
     @classmethod
     def of(cls, text: str) -> _Text:
         # vectorised: a document has thousands of characters and a few hundred words
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        classes = _plane_classes()[np.minimum(codes, 0xFFFF)]
-        for i in np.flatnonzero(codes > 0xFFFF).tolist():
-            classes[i] = _class(text[i])
-        space = (classes & _SPACE) > 0
-        word = (classes & _WORD) > 0
-        space_before = np.concatenate(([False], space[:-1]))
-        space_after = np.concatenate((space[1:], [False]))
-        kept = np.flatnonzero(~(space & space_before))
-        lone_hyphen = (codes == ord("-")) & ~space_before & ~space_after
-        chars = np.where(space & ~lone_hyphen, ord(" "), codes)[kept]
-        marked = np.flatnonzero((word & ~np.concatenate(([False], word[:-1])))[kept])
-        cased = np.insert(chars, marked, ord(_MARK)).astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        classes = _plane_classes().take(codes, mode="clip")
+        if len(codes) and codes.max() > 0xFFFF:
+            for i in np.flatnonzero(codes > 0xFFFF).tolist():
+                classes[i] = _class(text[i])
+        space = (classes & _SPACE) != 0
+        word = (classes & _WORD) != 0
+        # each character gives the normal form 0 (a space after a space), 1, or 2 characters (a word's first: _MARK, itself)
+        repeated = np.empty(len(codes), bool)
+        repeated[:1] = False
+        np.logical_and(space[1:], space[:-1], out=repeated[1:])
+        first = word.copy()
+        first[1:] &= ~word[:-1]
+        share = first.view(np.int8) + 1 - repeated.view(np.int8)
+        lone_hyphen = codes == ord("-")
+        lone_hyphen[:-1] &= ~space[1:]
+        lone_hyphen &= ~repeated
+        chars = np.repeat(np.where(space & ~lone_hyphen, ord(" "), codes), share)
+        ends = np.cumsum(share, dtype=np.intp)
+        chars[ends[first] - 2] = ord(_MARK)
+        cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         lowered = _lower(cased)
-        return cls(
-            cased,
-            lowered,
-            lowered.replace("-", " "),
-            np.insert(kept, marked, kept[marked]).tolist(),
-            classes.tobytes() + b"\0",
-            [*np.flatnonzero(~word).tolist(), len(text)],
-        )
+        return cls(cased, lowered, lowered.replace("-", " "), ends, classes.tobytes() + b"\0")
+
+    def origins(self, offsets: np.ndarray) -> list[int]:
+        """The offsets in the text of characters of the normal form (a _MARK's: its word's first character's)."""
+        return np.searchsorted(self.ends, offsets, side="right").tolist()
 
     def word_start(self, at: int) -> int:
         """Where the run of word characters ending at ``at`` starts (``at`` when there is none)."""
-        i = bisect.bisect_left(self.breaks, at)
-        return self.breaks[i - 1] + 1 if i else 0
-
-    def word_end(self, at: int) -> int:
-        """Where the run of word characters starting at ``at`` ends."""
-        return self.breaks[bisect.bisect_left(self.breaks, at)]
+        while at and self.classes[at - 1] & _WORD:
+            at -= 1
+        return at
 
 
 def _agrees(found: str, phrase: str) -> bool:
     """Whether a text's normal form is a phrase's, a space of the phrase matching a lone hyphen of the text."""
-    return found == phrase or all(a == b or (b == " " and a == "-") for a, b in zip(found, phrase, strict=True))
+    return all(a == b or (b == " " and a == "-") for a, b in zip(found, phrase, strict=True))
 
 
 # (what the automaton looks for; the check a find must pass, on the cased or the lowered text; a leading and a
@@ -238,19 +241,24 @@ class Phrasebook:
             if self._automaton is None:
                 self._automaton = ahocorasick_rs.AhoCorasick(list(self._patterns))
             t = _Text.of(text)
-            origin, classes, entries = t.origin, t.classes, self._entries
-            for index, s, e in self._automaton.find_matches_as_indexes(t.flat, overlapping=True):
+            hits = self._automaton.find_matches_as_indexes(t.flat, overlapping=True)
+            at = np.fromiter(chain.from_iterable(hits), dtype=np.intp, count=3 * len(hits)).reshape(-1, 3)
+            firsts, lasts = t.origins(at[:, 1]), t.origins(at[:, 2] - 1)
+            cased, lowered, classes, entries = t.cased, t.lowered, t.classes, self._entries
+            for (index, s, e), first, last in zip(hits, firsts, lasts, strict=True):
                 for number, check, lead, trail in entries[index]:
-                    if check and not _agrees((t.cased if check[0] else t.lowered)[s:e], check[1]):
-                        continue
-                    start, end = origin[s], origin[e - 1] + 1
+                    if check:
+                        found = (cased if check[0] else lowered)[s:e]
+                        if found != check[1] and not _agrees(found, check[1]):
+                            continue
+                    start, end = first, last + 1
                     # "*stem": from the start of the word holding it, which must be a word boundary (\b)
                     if lead:
                         start = t.word_start(start)
                         if not (classes[start] ^ (classes[start - 1] if start else 0)) & _WORD:
                             continue
                     if trail:
-                        end = t.word_end(end)
+                        end = _WORD_RUN.match(text, end).end()
                     # no running into a letter after a letter or a digit after a digit
                     if classes[end - 1] & classes[end] & (_LETTER | _DIGIT):
                         continue

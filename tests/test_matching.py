@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,6 +161,6 @@ def test_a_texts_normal_form_is_a_phrases_and_points_back_into_the_text(text: st
     """The vectorised normal form of a text is the one phrases are written in, and each character knows its origin."""
     normal = _Text.of(text)
     assert normal.cased == _normal(text)
-    for char, origin in zip(normal.cased, normal.origin, strict=True):
+    for char, origin in zip(normal.cased, normal.origins(np.arange(len(normal.cased))), strict=True):
         source = text[origin]
         assert char == source or (char == " " and source in " -\n\t") or (char == "\x02" and (source.isalnum() or source == "_"))
