@@ -132,7 +132,7 @@ class _Text:
     def of(cls, text: str) -> _Text:
         # vectorised: a document has thousands of characters and a few hundred words
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        classes = _plane_classes().take(codes, mode="clip")
+        classes = _plane_classes().take(codes, mode="clip")  # numpy's methods: its functions wrap them in Python
         if len(codes) and codes.max() > 0xFFFF:
             for i in np.flatnonzero(codes > 0xFFFF).tolist():
                 classes[i] = _class(text[i])
@@ -148,8 +148,8 @@ class _Text:
         lone_hyphen = codes == ord("-")
         lone_hyphen[:-1] &= ~space[1:]
         lone_hyphen &= ~repeated
-        chars = np.repeat(np.where(space & ~lone_hyphen, ord(" "), codes), share)
-        ends = np.cumsum(share, dtype=np.intp)
+        chars = np.where(space & ~lone_hyphen, ord(" "), codes).repeat(share)
+        ends = share.cumsum(dtype=np.intp)
         chars[ends[first] - 2] = ord(_MARK)
         cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         lowered = _lower(cased)
@@ -157,7 +157,7 @@ class _Text:
 
     def origins(self, offsets: np.ndarray) -> list[int]:
         """The offsets in the text of characters of the normal form (a _MARK's: its word's first character's)."""
-        return np.searchsorted(self.ends, offsets, side="right").tolist()
+        return self.ends.searchsorted(offsets, side="right").tolist()
 
     def word_start(self, at: int) -> int:
         """Where the run of word characters ending at ``at`` starts (``at`` when there is none)."""
@@ -249,7 +249,7 @@ class Phrasebook:
                 for number, check, lead, trail in entries[index]:
                     if check:
                         found = (cased if check[0] else lowered)[s:e]
-                        if found != check[1] and not _agrees(found, check[1]):
+                        if found != check[1] and ("-" not in found or not _agrees(found, check[1])):
                             continue
                     start, end = first, last + 1
                     # "*stem": from the start of the word holding it, which must be a word boundary (\b)
