@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick_rs
 import numpy as np
@@ -267,8 +267,10 @@ class Phrasebook:
         return [_leftmost(spans) for spans in longest]
 
 
-@dataclass(frozen=True)
-class Match(Generic[T]):
+class Match(NamedTuple, Generic[T]):
+    """A phrase found: where, the text's own characters, and the list's value for it."""
+
+    # a tuple: a document has dozens, and a frozen dataclass sets each field through object.__setattr__
     start: int
     end: int
     text: str
@@ -340,17 +342,20 @@ class PhraseMatcher(Generic[T]):
         around a trigger) are answered from those matches: tense and negation
         ask about many windows of one document.
         """
-        text = _folded(text)
-        read = self._read
-        if read is None or read[0] is not text:
-            found = self._scan(text)
-            read = self._read = (text, found, [m.start for m in found], [m.end for m in found])
-        found, starts, ends = read[1:]
+        found, starts, ends = self._read_whole(text)
         if start == 0 and end is None:
             return list(found)
         # the matches do not overlap, so their ends are in order too: the window is one slice
         first = bisect.bisect_left(starts, start)
         return found[first : bisect.bisect_right(ends, len(text) if end is None else end, first)]
+
+    def _read_whole(self, text: str) -> tuple[list[Match[T]], list[int], list[int]]:
+        text = _folded(text)
+        read = self._read
+        if read is None or read[0] is not text:
+            found = self._scan(text)
+            read = self._read = (text, found, [m.start for m in found], [m.end for m in found])
+        return read[1:]
 
     def _scan(self, text: str) -> list[Match[T]]:
         out = []
@@ -369,5 +374,9 @@ class PhraseMatcher(Generic[T]):
         return iter(self.findall(text, start, end))
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> Match[T] | None:
-        found = self.findall(text, start, end)
-        return found[0] if found else None
+        # asked far more often than findall, mostly of windows holding nothing: no list is made
+        found, starts, ends = self._read_whole(text)
+        first = bisect.bisect_left(starts, start)
+        if first < len(found) and ends[first] <= (len(text) if end is None else end):
+            return found[first]
+        return None
