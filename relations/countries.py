@@ -9,8 +9,8 @@ more than one country ("Korea") takes the one the document otherwise names.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from .lexicon import Lexicon
 from .matching import key
@@ -19,8 +19,8 @@ from .matching import key
 _WEIGHT = {"name": 1.0, "adjective": 1.0, "place": 0.5}
 
 
-@dataclass(frozen=True)
-class CountryMention:
+class CountryMention(NamedTuple):
+    # a tuple: a document has dozens, and a frozen dataclass sets each field through object.__setattr__
     start: int
     end: int
     code: str

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .lexicon import Lexicon
 from .matching import PhraseMatcher, fold
@@ -37,9 +38,8 @@ _DAY_NUMBER = r"\d(?<![\d./-]\d)\d?"
 _CONTEXT = 48  # characters read on each side of an anchor
 
 
-@dataclass(frozen=True)
-class DateValue:
-    """A resolved date: its first and last day and how precise it is."""
+class DateValue(NamedTuple):
+    """A resolved date: its first and last day and how precise it is (a tuple: made for every mention)."""
 
     start: date | None
     end: date | None

@@ -9,7 +9,7 @@ document's language, an initial, or a day number ("vom 12. bis zum 14. Oktober")
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexicon import Lexicon
 
@@ -27,8 +27,8 @@ _ALNUM = re.compile(r"[^\W_]")
 _WORD_REACH = 64
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    # a tuple: a document has dozens, and a frozen dataclass sets each field through object.__setattr__
     start: int
     end: int
     text: str
