@@ -82,8 +82,9 @@ def is_exact_case(phrase: str) -> bool:
     return len(letters) <= 3 or (len(letters) > 0 and all(c.isupper() for c in letters))
 
 
-def _lower(text: str) -> str:
-    # same length as text (the lower() of "İ" is two characters); "ı" and "ſ" as IGNORECASE pairs them
+def lower(text: str) -> str:
+    """``text`` in lower case, and the same length: an offset in one is an offset in the other."""
+    # the lower() of "İ" is two characters; "ı" and "ſ" as IGNORECASE pairs them
     return text.replace("İ", "I").lower().replace("ı", "i").replace("ſ", "s")
 
 
@@ -152,7 +153,7 @@ class _Text:
         ends = share.cumsum(dtype=np.intp)
         chars[ends[first] - 2] = ord(_MARK)
         cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
-        lowered = _lower(cased)
+        lowered = lower(cased)
         return cls(cased, lowered, lowered.replace("-", " "), ends, classes.tobytes() + b"\0")
 
     def origins(self, offsets: np.ndarray) -> list[int]:
@@ -183,7 +184,7 @@ def _pattern(phrase: str, exact: bool) -> _Pattern:
     normal = _normal(phrase.strip("*"))
     if lead:  # found inside a word
         normal = normal.removeprefix(_MARK)
-    lowered = _lower(normal)
+    lowered = lower(normal)
     check = (True, normal) if exact else (False, lowered) if "-" in normal else None
     return lowered.replace("-", " "), check, lead, trail
 
