@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .lexicon import Lexicon
-from .matching import PhraseMatcher, fold
+from .matching import PhraseMatcher, fold_document
 from .tense import is_future
 
 YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
@@ -228,7 +228,7 @@ def numeric_readings(a: int, b: int, y: int, lex: Lexicon) -> list[date]:
 def scan(text: str, lex: Lexicon) -> list[Mention]:
     """Every date expression in ``text`` in reading order, unresolved but for those with their own year."""
     p = _patterns(lex)
-    folded = fold(text)
+    folded = fold_document(text)
     found: list[Mention] = []
     starts: list[int] = []  # taken spans, sorted and disjoint
     ends: list[int] = []
@@ -274,7 +274,7 @@ def scan(text: str, lex: Lexicon) -> list[Mention]:
                 if 1 <= mm <= 12 and 1 <= dd <= 31:
                     add(Mention(m.start(), m.end(), "absolute", None, mm, dd))
 
-    # the phrase matchers fold the text themselves, and keep it folded for the document's other matchers
+    # the phrase matchers fold the text themselves: fold_document above kept it for them
     for mm in p.months.finditer(text):
         if not free(mm.start, mm.end):
             continue

@@ -279,7 +279,8 @@ class Match(NamedTuple, Generic[T]):
 
 
 @lru_cache(maxsize=16)
-def _folded(text: str) -> str:
+def fold_document(text: str) -> str:
+    """``fold(text)``, kept for the last few texts: a document is read by the date scan and every list."""
     return fold(text)
 
 
@@ -351,7 +352,7 @@ class PhraseMatcher(Generic[T]):
         return found[first : bisect.bisect_right(ends, len(text) if end is None else end, first)]
 
     def _read_whole(self, text: str) -> tuple[list[Match[T]], list[int], list[int]]:
-        text = _folded(text)
+        text = fold_document(text)
         read = self._read
         if read is None or read[0] is not text:
             found = self._scan(text)
