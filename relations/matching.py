@@ -172,21 +172,8 @@ def _agrees(found: str, phrase: str) -> bool:
     return all(a == b or (b == " " and a == "-") for a, b in zip(found, phrase, strict=True))
 
 
-# (what the automaton looks for; the check a find must pass, on the cased or the lowered text; a leading and a
-# trailing wildcard). The languages' lists share many phrases (every language lists the same cities): each is
-# prepared once per process
-_Pattern = tuple[str, tuple[bool, str] | None, bool, bool]
-
-
-@lru_cache(maxsize=65536)
-def _pattern(phrase: str, exact: bool) -> _Pattern:
-    lead, trail = phrase.startswith("*"), phrase.endswith("*") and len(phrase) > 1
-    normal = _normal(phrase.strip("*"))
-    if lead:  # found inside a word
-        normal = normal.removeprefix(_MARK)
-    lowered = lower(normal)
-    check = (True, normal) if exact else (False, lowered) if "-" in normal else None
-    return lowered.replace("-", " "), check, lead, trail
+# How a find of a phrase is checked: on the cased or the lowered text, against what; a leading and a trailing wildcard
+_Rule = tuple[tuple[bool, str] | None, bool, bool]
 
 
 def _leftmost(longest: dict[int, int]) -> list[tuple[int, int]]:
@@ -207,22 +194,23 @@ class Phrasebook:
 
     def __init__(self) -> None:
         self._patterns: dict[str, int] = {}
-        self._entries: list[list[tuple[int, tuple[bool, str] | None, bool, bool]]] = []  # by pattern: (list, check, wildcards)
+        self._entries: list[list[tuple[int, tuple[bool, str] | None, bool, bool]]] = []  # by pattern: (list, *rule)
         self._lists = 0
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         self._read: tuple[str, list[list[tuple[int, int]]]] | None = None  # the last text read, each list's spans
 
-    def add(self, phrases: Iterable[tuple[str, bool]]) -> int:
-        """A new list of folded phrases, each with whether its case must match; its number."""
+    def add(self, patterns: Iterable[tuple[str, _Rule]]) -> int:
+        """A new list, as what the automaton looks for and its rule for each of its phrases; the list's number."""
         number = self._lists
-        for phrase, exact in phrases:
-            pattern, *rule = _pattern(phrase, exact)
-            index = self._patterns.setdefault(pattern, len(self._patterns))
-            if index == len(self._entries):
-                self._entries.append([])
+        indices, entries = self._patterns, self._entries
+        for pattern, rule in patterns:
             entry = (number, *rule)
-            if entry not in self._entries[index]:
-                self._entries[index].append(entry)
+            index = indices.get(pattern)
+            if index is None:
+                indices[pattern] = len(entries)
+                entries.append([entry])
+            elif entry not in entries[index]:
+                entries[index].append(entry)
         self._lists += 1
         # built again at the next text: lists are added while a language's data is built, before any text
         self._automaton = None
@@ -284,16 +272,23 @@ def fold_document(text: str) -> str:
     return fold(text)
 
 
-# The languages' lists share many phrases: each is prepared once per process, not once per list holding it
+# The languages' lists share many phrases (every language lists the same cities): each is prepared once per
+# process, not once per list holding it
 @lru_cache(maxsize=65536)
-def _prepared(phrase: str) -> tuple[str, str, int, bool] | None:
-    """A listed phrase folded; its lookup key; its table (0 exact, 1 "stem*", 2 "*stem"); whether its case
-    must match. None for an empty phrase."""
+def _prepared(phrase: str, exact_case: bool) -> tuple[str, int, str, _Rule] | None:
+    """A listed phrase's lookup key; its table (0 exact, 1 "stem*", 2 "*stem"); what the automaton looks for,
+    and the rule its finds must pass. None for an empty phrase."""
     phrase = fold(phrase).strip()
-    if not phrase.strip("*"):
+    bare = phrase.strip("*")
+    if not bare:
         return None
-    table = 2 if phrase.startswith("*") else 1 if phrase.endswith("*") else 0
-    return phrase, key(phrase.strip("*")), table, is_exact_case(phrase)
+    lead, trail = phrase.startswith("*"), phrase.endswith("*")
+    normal = _normal(bare)
+    if lead:  # found inside a word
+        normal = normal.removeprefix(_MARK)
+    lowered = lower(normal)
+    check = (True, normal) if exact_case or is_exact_case(phrase) else (False, lowered) if "-" in normal else None
+    return key(bare), 2 if lead else 1 if trail else 0, lowered.replace("-", " "), (check, lead, trail)
 
 
 class PhraseMatcher(Generic[T]):
@@ -307,14 +302,14 @@ class PhraseMatcher(Generic[T]):
         self._prefix: dict[str, T] = {}  # "visit*" -> keyed by "visit"
         self._suffix: dict[str, T] = {}  # "*vereinbarung*" -> keyed by "vereinbarung"
         tables = (self._exact, self._prefix, self._suffix)
-        listed: list[tuple[str, bool]] = []
+        listed: list[tuple[str, _Rule]] = []
         for phrase, value in phrases:
-            prepared = _prepared(phrase)
+            prepared = _prepared(phrase, exact_case)
             if prepared is None:
                 continue
-            folded, k, table, exact = prepared
+            k, table, pattern, rule = prepared
             tables[table].setdefault(k, value)
-            listed.append((folded, exact_case or exact))
+            listed.append((pattern, rule))
         self._book = phrasebook or Phrasebook()
         self._number = self._book.add(listed)
         self._listed = bool(listed)
