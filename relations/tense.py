@@ -15,6 +15,8 @@ from .matching import lower
 
 # a clause ends at these; commas are too frequent inside clauses to count
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|\n")
+# a character every clause break holds: most windows have none, and this search skips to one in C
+_BREAK_CHAR = re.compile(r"[;:—–\n]")
 _LOOKBACK = 120
 _LOOKAHEAD = 40
 # a negation stands within a few words of its verb
@@ -24,6 +26,8 @@ _WORD = re.compile(r"\S+")
 
 def clause_start(text: str, pos: int, floor: int) -> int:
     lo = max(floor, pos - _LOOKBACK)
+    if _BREAK_CHAR.search(text, lo, pos) is None:
+        return lo
     start = lo
     for m in _CLAUSE_BREAK.finditer(text, lo, pos):
         start = m.end()
@@ -31,6 +35,8 @@ def clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def clause_end(text: str, pos: int, ceiling: int) -> int:
+    if _BREAK_CHAR.search(text, pos, min(ceiling, pos + _LOOKAHEAD)) is None:
+        return min(ceiling, pos + _LOOKAHEAD)
     m = _CLAUSE_BREAK.search(text, pos, min(ceiling, pos + _LOOKAHEAD))
     return m.start() if m else min(ceiling, pos + _LOOKAHEAD)
 
