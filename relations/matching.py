@@ -90,7 +90,8 @@ def lower(text: str) -> str:
 
 # A text is matched in a normal form: each run of white space and hyphens is one space (a lone hyphen stays a
 # hyphen, which a phrase's hyphen needs) and _MARK stands before each word, so that a phrase starting a word,
-# written with _MARK first, is only found at a word's start. Documents hold no control characters.
+# written with _MARK first, is only found at a word's start. A text's own "\x02" (documents hold no control
+# characters) is harmless: it is no word character, so a word after it starts a word anyway.
 _MARK = "\x02"
 _WORD_RUN = re.compile(r"\w*")
 _RUN = re.compile(r"[\s-]+")
