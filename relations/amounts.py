@@ -85,12 +85,26 @@ def _scale(words: str, p: _Patterns) -> float:
     return factor
 
 
+# a figure, digits or a number word, starts a word
+_WORD_START = re.compile(r"\b(?=\w)")
+
+
+def _figure_before(p: _Patterns, text: str, lo: int, hi: int) -> re.Match | None:
+    """``p.before.search(text, lo, hi)``, tried only where a word starts: the search would try its number
+    words at every character."""
+    for word in _WORD_START.finditer(text, lo, hi):
+        m = p.before.match(text, word.start(), hi)
+        if m:
+            return m
+    return None
+
+
 def find(text: str, lex: Lexicon) -> list[Amount]:
     """Every money figure in ``text`` with its currency, conversions left out."""
     p = _patterns(lex)
     out: list[Amount] = []
     for cur in lex.currencies.finditer(text):
-        m = p.before.search(text, max(0, cur.start - 60), cur.start)
+        m = _figure_before(p, text, max(0, cur.start - 60), cur.start)
         start, end = cur.start, cur.end
         if m:
             number, scale, start = m.group(1), m.group(2), m.start()

@@ -254,7 +254,7 @@ class Phrasebook:
                         continue
                     if longest[number].get(start, -1) < end:
                         longest[number][start] = end
-        return [_leftmost(spans) for spans in longest]
+        return [_leftmost(spans) if spans else [] for spans in longest]
 
 
 class Match(NamedTuple, Generic[T]):
@@ -316,7 +316,8 @@ class PhraseMatcher(Generic[T]):
         self._listed = bool(listed)
         self._prefix_keys = sorted(self._prefix, key=len, reverse=True)
         self._looked_up: dict[str, T | None] = {}  # matched text -> value: lookup normalises, and the same words recur
-        self._read: tuple[str, list[Match[T]], list[int], list[int]] | None = None  # the last text read: its matches, their starts and ends
+        # the last text read, and its matches with their starts and ends
+        self._read: tuple[str, tuple[list[Match[T]], list[int], list[int]]] | None = None
 
     def __bool__(self) -> bool:
         return self._listed
@@ -348,12 +349,12 @@ class PhraseMatcher(Generic[T]):
         return found[first : bisect.bisect_right(ends, len(text) if end is None else end, first)]
 
     def _read_whole(self, text: str) -> tuple[list[Match[T]], list[int], list[int]]:
-        text = fold_document(text)
+        # known by the text object itself: a document's text is asked about dozens of times
         read = self._read
         if read is None or read[0] is not text:
-            found = self._scan(text)
-            read = self._read = (text, found, [m.start for m in found], [m.end for m in found])
-        return read[1:]
+            found = self._scan(fold_document(text))
+            read = self._read = (text, (found, [m.start for m in found], [m.end for m in found]))
+        return read[1]
 
     def _scan(self, text: str) -> list[Match[T]]:
         out = []
