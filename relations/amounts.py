@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import Lexicon
+from .matching import WORD_START
 
 MAX_AMOUNT = 1e16  # beyond any real budget: a run of digits, not money
 
@@ -85,14 +86,11 @@ def _scale(words: str, p: _Patterns) -> float:
     return factor
 
 
-# a figure, digits or a number word, starts a word
-_WORD_START = re.compile(r"\b(?=\w)")
-
-
 def _figure_before(p: _Patterns, text: str, lo: int, hi: int) -> re.Match | None:
     """``p.before.search(text, lo, hi)``, tried only where a word starts: the search would try its number
     words at every character."""
-    for word in _WORD_START.finditer(text, lo, hi):
+    # a figure, digits or a number word, starts a word
+    for word in WORD_START.finditer(text, lo, hi):
         m = p.before.match(text, word.start(), hi)
         if m:
             return m

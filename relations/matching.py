@@ -95,12 +95,13 @@ def lower(text: str) -> str:
 _MARK = "\x02"
 _WORD_RUN = re.compile(r"\w*")
 _RUN = re.compile(r"[\s-]+")
-_WORD_STARTS = re.compile(r"(?<!\w)(?=\w)")
+# where a word starts (a figure too: amounts looks for one only there)
+WORD_START = re.compile(r"(?<!\w)(?=\w)")
 
 
 def _normal(phrase: str) -> str:
     """A phrase's normal form (``_Text.of`` gives a text's, the same, with where each character came from)."""
-    return _WORD_STARTS.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
+    return WORD_START.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
 
 
 # A character's classes as re reads them: \w, a letter ([^\W\d_]), \d, and what a phrase's space matches ([\s-])

@@ -73,8 +73,10 @@ def _suffix_tails(lex: Lexicon) -> tuple[str, ...] | None:
     for suffix in lex.data.get("tense", {}).get("future_suffixes", []):
         bare = _LOOKAROUND.sub("", suffix)
         found = _LITERAL_TAIL.search(bare)
-        tail = "" if "|" in bare else found.group()[1:] if found.start() and bare[found.start() - 1] == "\\" else found.group()
-        if not tail:
+        tail = found.group()
+        if found.start() and bare[found.start() - 1] == "\\":
+            tail = tail[1:]  # an escape's letter is no literal ("\w")
+        if not tail or "|" in bare:
             return None
         tails.append(lower(tail))
     return tuple(tails)
@@ -94,8 +96,9 @@ def _ends_a_word(window: str, tails: tuple[str, ...]) -> bool:
 
 def _has_future_suffix(text: str, start: int, end: int, lex: Lexicon) -> bool:
     # ``\b\w+(?:…)\b`` tries every ending at every letter of every word, and a fenced ending
-    # ("(?<!rr)(?<!br)era") runs its look-behinds first: most clauses hold no word ending as a suffix does,
-    # which str.find tells at a fraction of the cost; else the bare endings rule most clauses out at half the cost
+    # ("(?<!rr)(?<!br)era") runs its look-behinds first. Most clauses hold no word ending with a suffix's last
+    # letters, which str.find tells at a fraction of the cost; where a suffix has none, the endings without
+    # their fences rule most clauses out at half the cost
     tails = _suffix_tails(lex)
     if tails is not None:
         if not _ends_a_word(lower(text[start:end]), tails):
