@@ -94,6 +94,7 @@ def lower(text: str) -> str:
 # characters) is harmless: it is no word character, so a word after it starts a word anyway.
 _MARK = "\x02"
 _WORD_RUN = re.compile(r"\w*")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(r"[\s-]+")
 # where a word starts (a figure too: amounts looks for one only there)
 WORD_START = re.compile(r"(?<!\w)(?=\w)")
@@ -156,7 +157,10 @@ class _Text:
         chars[ends[first] - 2] = ord(_MARK)
         cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         lowered = lower(cased)
-        return cls(cased, lowered, lowered.replace("-", " "), ends, classes.tobytes() + b"\0")
+        flat = lowered.replace("-", " ")
+        if ((codes - 0xD800) < 0x800).any():  # a lone surrogate (a str, not a file, may hold one): the automaton reads UTF-8
+            flat = _SURROGATES.sub("\ufffd", flat)
+        return cls(cased, lowered, flat, ends, classes.tobytes() + b"\0")
 
     def origins(self, offsets: np.ndarray) -> list[int]:
         """The offsets in the text of characters of the normal form (a _MARK's: its word's first character's)."""
