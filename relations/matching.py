@@ -89,10 +89,14 @@ def lower(text: str) -> str:
 
 
 # A text is matched in a normal form: each run of white space and hyphens is one space (a lone hyphen stays a
-# hyphen, which a phrase's hyphen needs) and _MARK stands before each word, so that a phrase starting a word,
-# written with _MARK first, is only found at a word's start. A text's own "\x02" (documents hold no control
-# characters) is harmless: it is no word character, so a word after it starts a word anyway.
+# hyphen, which a phrase's hyphen needs), _MARK stands before each word, and _END after each run of letters and
+# each run of digits. A phrase is written in the same form, so one starting a word is only found at a word's
+# start, and one ending in a letter or a digit only where that run ends: the automaton itself keeps a phrase
+# from running into a letter after a letter, and the prefixes of longer words ("bel" of "below") are no finds
+# to check one by one. A text's own "\x02" or "\x03" (documents hold no control characters) is harmless: no
+# phrase holds one where the text can, after a character that is neither letter nor digit.
 _MARK = "\x02"
+_END = "\x03"
 _WORD_RUN = re.compile(r"\w*")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(r"[\s-]+")
@@ -102,7 +106,10 @@ WORD_START = re.compile(r"(?<!\w)(?=\w)")
 
 def _normal(phrase: str) -> str:
     """A phrase's normal form (``_Text.of`` gives a text's, the same, with where each character came from)."""
-    return WORD_START.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
+    marked = WORD_START.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
+    # a run ends before a character not of its class, or at the end: the class of "" is none
+    classes = [_class(c) for c in marked] + [0]
+    return "".join(c + _END if classes[i] & ~classes[i + 1] & (_LETTER | _DIGIT) else c for i, c in enumerate(marked))
 
 
 # A character's classes as re reads them: \w, a letter ([^\W\d_]), \d, and what a phrase's space matches ([\s-])
@@ -142,19 +149,24 @@ class _Text:
                 classes[i] = _class(text[i])
         space = (classes & _SPACE) != 0
         word = (classes & _WORD) != 0
-        # each character gives the normal form 0 (a space after a space), 1, or 2 characters (a word's first: _MARK, itself)
+        # each character gives the normal form 0 (a space after a space), 1, 2 or 3 characters: _MARK first
+        # if it starts a word, itself, _END after if it ends a run of letters or digits
         repeated = np.empty(len(codes), bool)
         repeated[:1] = False
         np.logical_and(space[1:], space[:-1], out=repeated[1:])
         first = word.copy()
         first[1:] &= ~word[:-1]
-        share = first.view(np.int8) + 1 - repeated.view(np.int8)
+        run = classes & (_LETTER | _DIGIT)
+        last = run != 0
+        last[:-1] = (run[:-1] & ~run[1:]) != 0
+        share = first.view(np.int8) + 1 + last.view(np.int8) - repeated.view(np.int8)
         lone_hyphen = codes == ord("-")
         lone_hyphen[:-1] &= ~space[1:]
         lone_hyphen &= ~repeated
         chars = np.where(space & ~lone_hyphen, ord(" "), codes).repeat(share)
         ends = share.cumsum(dtype=np.intp)
-        chars[ends[first] - 2] = ord(_MARK)
+        chars[ends[last] - 1] = ord(_END)
+        chars[ends[first] - 2 - last[first]] = ord(_MARK)
         cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         lowered = lower(cased)
         flat = lowered.replace("-", " ")
@@ -254,9 +266,6 @@ class Phrasebook:
                             continue
                     if trail:
                         end = _WORD_RUN.match(text, end).end()
-                    # no running into a letter after a letter or a digit after a digit
-                    if classes[end - 1] & classes[end] & (_LETTER | _DIGIT):
-                        continue
                     if longest[number].get(start, -1) < end:
                         longest[number][start] = end
         return [_leftmost(spans) if spans else [] for spans in longest]
@@ -292,6 +301,8 @@ def _prepared(phrase: str, exact_case: bool) -> tuple[str, int, str, _Rule] | No
     normal = _normal(bare)
     if lead:  # found inside a word
         normal = normal.removeprefix(_MARK)
+    if trail:  # and on to the word's end
+        normal = normal.removesuffix(_END)
     lowered = lower(normal)
     check = (True, normal) if exact_case or is_exact_case(phrase) else (False, lowered) if "-" in normal else None
     return key(bare), 2 if lead else 1 if trail else 0, lowered.replace("-", " "), (check, lead, trail)
