@@ -144,7 +144,9 @@ class _Text:
         # vectorised: a document has thousands of characters and a few hundred words
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         classes = _plane_classes().take(codes, mode="clip")  # numpy's methods: its functions wrap them in Python
-        if len(codes) and codes.max() > 0xFFFF:
+        # above the first plane, and the surrogates: rare, and both at or above U+D800
+        high = len(codes) and codes.max() >= 0xD800
+        if high:
             for i in np.flatnonzero(codes > 0xFFFF).tolist():
                 classes[i] = _class(text[i])
         space = (classes & _SPACE) != 0
@@ -159,18 +161,24 @@ class _Text:
         run = classes & (_LETTER | _DIGIT)
         last = run != 0
         last[:-1] = (run[:-1] & ~run[1:]) != 0
-        share = first.view(np.int8) + 1 + last.view(np.int8) - repeated.view(np.int8)
+        share = first.astype(np.intp)
+        share += 1
+        share += last
+        share -= repeated
         lone_hyphen = codes == ord("-")
         lone_hyphen[:-1] &= ~space[1:]
         lone_hyphen &= ~repeated
-        chars = np.where(space & ~lone_hyphen, ord(" "), codes).repeat(share)
-        ends = share.cumsum(dtype=np.intp)
+        # in place on a copy, all of the codes' dtype: np.where would widen them to int64
+        chars = codes.copy()
+        chars[space & ~lone_hyphen] = ord(" ")
+        chars = chars.repeat(share)
+        ends = share.cumsum()
         chars[ends[last] - 1] = ord(_END)
-        chars[ends[first] - 2 - last[first]] = ord(_MARK)
-        cased = chars.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+        chars[(ends - share)[first]] = ord(_MARK)
+        cased = chars.tobytes().decode("utf-32-le", "surrogatepass")
         lowered = lower(cased)
         flat = lowered.replace("-", " ")
-        if ((codes - 0xD800) < 0x800).any():  # a lone surrogate (a str, not a file, may hold one): the automaton reads UTF-8
+        if high and ((codes - 0xD800) < 0x800).any():  # a lone surrogate (a str, not a file, may hold one): the automaton reads UTF-8
             flat = _SURROGATES.sub("\ufffd", flat)
         return cls(cased, lowered, flat, ends, classes.tobytes() + b"\0")
 
