@@ -102,14 +102,13 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _RUN = re.compile(r"[\s-]+")
 # where a word starts (a figure too: amounts looks for one only there)
 WORD_START = re.compile(r"(?<!\w)(?=\w)")
+# where a run of letters or of digits ends
+_RUN_END = re.compile(r"(?<=[^\W\d_])(?![^\W\d_])|(?<=\d)(?!\d)")
 
 
 def _normal(phrase: str) -> str:
     """A phrase's normal form (``_Text.of`` gives a text's, the same, with where each character came from)."""
-    marked = WORD_START.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase))
-    # a run ends before a character not of its class, or at the end: the class of "" is none
-    classes = [_class(c) for c in marked] + [0]
-    return "".join(c + _END if classes[i] & ~classes[i + 1] & (_LETTER | _DIGIT) else c for i, c in enumerate(marked))
+    return _RUN_END.sub(_END, WORD_START.sub(_MARK, _RUN.sub(lambda m: "-" if m.group() == "-" else " ", phrase)))
 
 
 # A character's classes as re reads them: \w, a letter ([^\W\d_]), \d, and what a phrase's space matches ([\s-])
