@@ -7,7 +7,7 @@
 The corpus comes from ``benchmarks/corpus_gen.py`` (seeded: the same figures
 measure the same bytes). The figures, beside the targets of issue 4:
 
-(a) one core: ``relations.parse(corpus, workers=1)`` in this process pinned to
+(a) one core: ``relations.parse(articles, workers=1)`` in this process pinned to
     one CPU, after a warm-up parse of a few articles of each language that loads
     the language data (timed apart);
 (b) workers: ``relations.parse(corpus, workers=N)``. End to end, each N runs in
@@ -17,6 +17,8 @@ measure the same bytes). The figures, beside the targets of issue 4:
 (c) ``dateparser.search.search_dates(text, languages=[lang])`` on every K-th
     article (about 200), ratio of articles/s;
 (d) the floor: read the bytes and run bench_extract's FLOOR regex once;
+    (a), (c) and (d) take turns in five rounds, each on every fifth article, so
+    that a minute when the shared machine is slow slows all three alike;
 (e) with ``--memory``: ``relations ingest DIR --store TMP --workers 2`` as a
     subprocess at 10k and 100k articles, peak RSS of its process tree (sampled
     with psutil: the workers are processes), ratio 100k/10k.
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -49,6 +52,7 @@ from timing import ROOT
 ARTIFACT = ROOT / "artifacts" / "bench-scale.json"
 SAMPLE_TARGET = 200  # articles for search_dates
 WARM_PER_LANGUAGE = 2
+ROUNDS = 5
 MEMORY_SIZES = (10_000, 100_000)
 TARGETS = {"articles_per_s": 500, "vs_search_dates": 20, "floor_slowdown": 10, "two_workers": 1.8, "memory_ratio": 1.5}
 
@@ -83,23 +87,57 @@ def warm_set(files: list[Path]) -> list[Path]:
     return [p for group in picked.values() for p in group]
 
 
-def one_core(relations, files: list[Path], corpus: Path) -> dict:
-    """(a): the warm-up (language data) and the measured run, in this pinned process."""
-    _, warm_s, warm_cpu = timed(lambda: relations.parse(warm_set(files), workers=1))
-    result, wall, cpu = timed(lambda: relations.parse(corpus, workers=1))
-    docs = result.documents
-    return {
-        "warmup_files": len(warm_set(files)),
-        "warmup_s": round(warm_s, 3),
-        "warmup_cpu_s": round(warm_cpu, 3),
-        "files": len(docs),
-        "seconds": round(wall, 3),
-        "cpu_seconds": round(cpu, 3),
-        "articles_per_s": round(rate(len(docs), wall), 1),
-        "articles_per_cpu_s": round(rate(len(docs), cpu), 1),
-        "events": len(result.events),
-        "documents_with_events": int((docs["n_events"] > 0).sum()),
-    }
+def yardsticks(relations, files: list[Path], sample_every: int) -> tuple[dict, dict, dict]:
+    """(a), (c) and (d), taking turns: each of ROUNDS rounds runs all three on its share of the corpus.
+
+    A shared machine speeds up and slows down by the minute; run one after the other, a slow minute
+    during one run would move its ratio to the others. In turns, all three meet the same minutes.
+    """
+    import dateparser.search
+
+    def search(paths: list[Path]) -> int:
+        return sum(len(dateparser.search.search_dates(p.read_text(encoding="utf-8"), languages=[p.parent.name]) or []) for p in paths)
+
+    def floor(paths: list[Path]) -> int:
+        return sum(len(FLOOR.findall(p.read_bytes())) for p in paths)
+
+    warm = warm_set(files)
+    # the language data of relations and dateparser, timed apart
+    _, warm_s, warm_cpu = timed(partial(relations.parse, warm, workers=1))
+    timed(partial(search, warm[::WARM_PER_LANGUAGE]))
+    sample = files[::sample_every]
+    spent = {name: [0.0, 0.0] for name in ("parse", "search", "floor")}
+    events = with_events = dates_found = matches = 0
+    for r in range(ROUNDS):
+        share = files[r::ROUNDS]
+        result, wall, cpu = timed(partial(relations.parse, share, workers=1))
+        spent["parse"][0] += wall
+        spent["parse"][1] += cpu
+        events += len(result.events)
+        with_events += int((result.documents["n_events"] > 0).sum())
+        found, wall, cpu = timed(partial(search, sample[r::ROUNDS]))
+        spent["search"][0] += wall
+        spent["search"][1] += cpu
+        dates_found += found
+        hits, wall, cpu = timed(partial(floor, share))
+        spent["floor"][0] += wall
+        spent["floor"][1] += cpu
+        matches += hits
+
+    def figures(name: str, count: int) -> dict:
+        wall, cpu = spent[name]
+        return {
+            "files": count,
+            "seconds": round(wall, 3),
+            "cpu_seconds": round(cpu, 3),
+            "articles_per_s": round(rate(count, wall), 1),
+            "articles_per_cpu_s": round(rate(count, cpu), 1),
+        }
+
+    single = {"warmup_files": len(warm), "warmup_s": round(warm_s, 3), "warmup_cpu_s": round(warm_cpu, 3), "rounds": ROUNDS}
+    single |= figures("parse", len(files)) | {"events": events, "documents_with_events": with_events}
+    baseline = figures("search", len(sample)) | {"every_kth_file": sample_every, "dates_found": dates_found}
+    return single, baseline, figures("floor", len(files)) | {"matches": matches}
 
 
 def cold_run(corpus: Path, workers: int) -> dict:
@@ -127,40 +165,6 @@ def warm_run(relations, corpus: Path, workers: int) -> dict:
 
 def single_as_warm(single: dict) -> dict:
     return {k: single[k] for k in ("seconds", "cpu_seconds", "articles_per_s")}
-
-
-def search_dates_run(files: list[Path], sample_every: int) -> dict:
-    """(c): dateparser's search_dates with the article's language, on every K-th article."""
-    import dateparser.search
-
-    def search(paths: list[Path]) -> int:
-        return sum(len(dateparser.search.search_dates(p.read_text(encoding="utf-8"), languages=[p.parent.name]) or []) for p in paths)
-
-    _, warm_s, _ = timed(lambda: search(warm_set(files)[::WARM_PER_LANGUAGE]))
-    sample = files[::sample_every]
-    found, wall, cpu = timed(lambda: search(sample))
-    return {
-        "files": len(sample),
-        "every_kth_file": sample_every,
-        "warmup_s": round(warm_s, 3),
-        "seconds": round(wall, 3),
-        "cpu_seconds": round(cpu, 3),
-        "articles_per_s": round(rate(len(sample), wall), 2),
-        "articles_per_cpu_s": round(rate(len(sample), cpu), 2),
-        "dates_found": found,
-    }
-
-
-def floor_run(files: list[Path]) -> dict:
-    """(d): read the bytes and one regex pass, about the least any reader of these files costs."""
-    hits, wall, cpu = timed(lambda: sum(len(FLOOR.findall(p.read_bytes())) for p in files))
-    return {
-        "files": len(files),
-        "seconds": round(wall, 4),
-        "cpu_seconds": round(cpu, 4),
-        "articles_per_s": round(rate(len(files), wall), 1),
-        "matches": hits,
-    }
 
 
 def peak_rss(cmd: list[str]) -> dict:
@@ -227,12 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         mb = sum(p.stat().st_size for p in files) / 1e6
         print(f"generated {len(files):,} articles ({mb:.1f} MB, {len(languages())} languages) in {gen_s:.1f} s; {core}", flush=True)
 
-        print("(a) relations.parse, one core ...", flush=True)
-        single = one_core(relations, files, corpus)
-        print("(d) regex floor ...", flush=True)
-        floor = floor_run(files)
-        print("(c) search_dates on a sample ...", flush=True)
-        baseline = search_dates_run(files, max(1, len(files) // SAMPLE_TARGET))
+        print(f"(a) relations.parse on one core, (c) search_dates on a sample, (d) the regex floor: {ROUNDS} rounds ...", flush=True)
+        single, baseline, floor = yardsticks(relations, files, max(1, len(files) // SAMPLE_TARGET))
 
         # the workers may use every CPU this process was given
         os.sched_setaffinity(0, all_cpus)
