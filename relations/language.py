@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from . import diskcache
 
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -39,6 +41,13 @@ class _Identifier(LanguageIdentifier):
         self._next_state = np.frombuffer(self.tk_nextmove, dtype=self.tk_nextmove.typecode)
         self._row_offset = np.array(self._rowbase)
         self._feature = np.array(self.tk_output)
+
+    def __reduce__(self) -> tuple:
+        # pickled as the model file holds it (the table in float16, no derived arrays): half the
+        # bytes, and what __init__ derives from it is derived again on loading
+        ptc, pc, classes = self._full_model
+        rebuild = partial(_Identifier, norm_probs=self._norm_probs, tk_row=self.tk_row)
+        return rebuild, (ptc.astype(np.float16), pc, classes, self.tk_nextmove, self.tk_output)
 
     def _states(self, data: np.ndarray) -> np.ndarray:
         """The automaton's state after each byte, as py3langid's walk meets them.
@@ -79,7 +88,8 @@ class _Identifier(LanguageIdentifier):
 
 @cache
 def _identifier() -> _Identifier:
-    return _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # the model file is xz-compressed: decompressing it is most of a second
+    return diskcache.load_or_build("langid", partial(_Identifier.from_model_file, MODEL_FILE, norm_probs=True))
 
 
 # a supported language this likely is preferred to an unsupported top guess:

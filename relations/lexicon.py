@@ -19,13 +19,14 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import babel
 import babel.numbers
 import pycountry
 
+from . import diskcache
 from .matching import Phrasebook, PhraseMatcher, strip_accents
 from .schema import EVENT_TYPES
 
@@ -287,7 +288,7 @@ def lexicon(code: str) -> Lexicon:
     if not path.exists():
         raise KeyError(f"unsupported language: {code}")
     with _collector_paused():
-        return _build(code, path)
+        return diskcache.load_or_build(f"lexicon-{code}", partial(_build, code, path))
 
 
 def _build(code: str, path: Path) -> Lexicon:

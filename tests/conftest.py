@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,17 @@ def scorer(shared_dir: Path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the suite builds its language data into a cache of its own, not the user's ~/.cache/relations
+    # (the subprocesses it starts inherit the variable)
+    if "RELATIONS_CACHE_DIR" not in os.environ:
+        config._relations_cache = tempfile.TemporaryDirectory(prefix="relations-cache-")
+        os.environ["RELATIONS_CACHE_DIR"] = config._relations_cache.name
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "_relations_cache"):
+        os.environ.pop("RELATIONS_CACHE_DIR", None)
+        config._relations_cache.cleanup()

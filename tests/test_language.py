@@ -6,6 +6,7 @@ the very same float, not a close one: every text here is scored by both and comp
 
 from __future__ import annotations
 
+import pickle
 import random
 import tomllib
 import unicodedata
@@ -93,3 +94,13 @@ def test_detect_and_confidence_are_those_of_py3langid(stock, monkeypatch):
     monkeypatch.setattr(language, "_identifier", lambda: stock)
     assert ours == [(language.detect(text, languages), language.confidence(text)) for text, languages in calls]
 
+
+
+def test_the_identifier_kept_on_disk_scores_to_the_bit(stock):
+    # what diskcache keeps: the model as its file holds it, the derived arrays derived again
+    kept = pickle.dumps(language._identifier(), protocol=pickle.HIGHEST_PROTOCOL)
+    restored = pickle.loads(kept)
+    assert len(kept) < 80e6, "the float16 table and the automaton, not the arrays derived from them"
+    for text in _texts():
+        assert restored.classify(text) == stock.classify(text), text[:80]
+        assert restored.rank(text) == stock.rank(text), text[:80]
