@@ -27,7 +27,11 @@ from . import documents, extract
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNK = 16  # documents per task: a few ms of parsing against well under a ms of pickling
+# documents parsed language by language (parse_chunk); their text is held meanwhile, hence a bound on it too
+WINDOW_DOCUMENTS = 256
+WINDOW_CHARACTERS = 4_000_000
+# documents per task: a window, a third of a second of parsing, against a few ms of pickling
+CHUNK = WINDOW_DOCUMENTS
 IN_FLIGHT_PER_WORKER = 4  # enough queued work that no worker waits for the parent
 
 
@@ -95,9 +99,36 @@ def parse_chunk(
     language: str | None = None,
     time_limit: float | None = None,
 ) -> list[extract.DocumentResult]:
-    """Load and parse a few documents; runs in a worker, whose language data stays loaded between chunks."""
+    """Load and parse some documents, results in the chunk's order; runs in a worker, whose language data stays loaded.
+
+    The languages of a whole window are identified first, then its documents are parsed language by
+    language: the identifier's tables, then one language's automaton, patterns and lists, stay in the
+    processor's caches from one document to the next, where a mixed archive would switch at nearly
+    every document (the synthetic corpus's 16 languages, mixed: 1.2-1.3x the rate on one core).
+    Each document is parsed as on its own: only the order changes.
+    """
     limit = extract.TIME_LIMIT if time_limit is None else time_limit
-    return [extract.parse_loaded(documents.load(item, max_bytes), language, limit) for item in chunk]
+    results: list[extract.DocumentResult] = []
+    for window in _windows(chunk, max_bytes):
+        codes = [extract.language_of(loaded, language) for loaded in window]
+        by_language = sorted(range(len(window)), key=lambda i: codes[i] or "")
+        parsed = {i: extract.parse_loaded(window[i], codes[i] or language, limit) for i in by_language}
+        results += (parsed[i] for i in range(len(window)))
+    return results
+
+
+def _windows(chunk: list[documents.Input], max_bytes: int) -> Iterator[list[documents.Loaded]]:
+    """The chunk's documents loaded, a window at a time: so many documents, or so much text, whichever comes first."""
+    window: list[documents.Loaded] = []
+    size = 0
+    for item in chunk:
+        window.append(documents.load(item, max_bytes))
+        size += len(window[-1].text or "")
+        if len(window) == WINDOW_DOCUMENTS or size >= WINDOW_CHARACTERS:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window
 
 
 def parse_inputs(

@@ -81,6 +81,15 @@ def parse_text(doc_id: str, text: str, *, language: str | None = None) -> Docume
     return parse_loaded(documents.Loaded(doc_id, documents.normalise(text)), language)
 
 
+def language_of(loaded: documents.Loaded, forced_language: str | None = None) -> str | None:
+    """The language ``parse_loaded`` reads a document in: the one forced, else the one detected; None with no text."""
+    if forced_language:
+        return forced_language
+    if loaded.text is None or not loaded.text.strip():
+        return None
+    return language.detect(loaded.text, supported_languages())
+
+
 def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None, time_limit: float | None = TIME_LIMIT) -> DocumentResult:
     doc = {"doc_id": loaded.doc_id, "language": None, "published": None, "n_events": 0, "status": "rejected", "reason": loaded.reason}
     if loaded.text is None:
@@ -88,7 +97,7 @@ def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None, t
     text = loaded.text
     if not text.strip():
         return DocumentResult(doc | {"status": "empty", "reason": "no text"}, [])
-    code = forced_language or language.detect(text, supported_languages())
+    code = language_of(loaded, forced_language)
     if code is None:
         return DocumentResult(doc | {"status": "empty", "reason": "no words to read"}, [])
     doc["language"] = code

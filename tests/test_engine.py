@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import operator
 import os
@@ -16,12 +17,16 @@ import pandas as pd
 import pytest
 from corpus import write_corpus
 
-from relations import engine, parse
+from relations import documents, engine, parse
+
+# the module: the package's own ``extract`` is the function
+extract = importlib.import_module("relations.extract")
 
 
-def test_two_workers_give_the_same_tables_as_one(tmp_path: Path) -> None:
+def test_two_workers_give_the_same_tables_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_corpus(tmp_path / "corpus", 40)
     one = parse(folder, workers=1)
+    monkeypatch.setattr(engine, "CHUNK", 5)  # several chunks for each of the two workers
     two = parse(folder, workers=2)
     assert len(one.documents) == 47 and len(one.events) > 100
     assert set(one.documents["status"]) == {"parsed", "rejected"}
@@ -72,6 +77,45 @@ def test_one_worker_runs_in_this_process() -> None:
 
 def test_chunks_cover_the_input_once() -> None:
     assert list(engine.chunked(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+ARTICLES = {
+    "en": "HANOI, 12 March 2024 - Vietnam and Laos signed a trade agreement in Vientiane on Monday.",
+    "fr": "HANOÏ, 12 mars 2024 - Le Vietnam et le Laos ont signé un accord commercial à Vientiane lundi.",
+    "sv": "HANOI, 12 mars 2024 - Vietnam och Laos undertecknade ett handelsavtal i Vientiane på måndagen.",
+}
+
+
+def test_a_chunk_is_parsed_language_by_language_and_returned_in_its_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = []
+    for i, code in enumerate(["en", "fr", "sv", "fr", "en", "sv", "en"]):
+        path = tmp_path / f"{i}_{code}.txt"
+        path.write_text(ARTICLES[code], encoding="utf-8")
+        items.append(documents.Input(path, path.name))
+    (tmp_path / "empty.txt").write_text("   ")
+    items.insert(3, documents.Input(tmp_path / "empty.txt", "empty.txt"))
+    alone = [extract.parse_loaded(documents.load(item)) for item in items]
+
+    parsed_in = []
+    parse_loaded = extract.parse_loaded
+    monkeypatch.setattr(extract, "parse_loaded", lambda loaded, *args: parsed_in.append(loaded.doc_id) or parse_loaded(loaded, *args))
+    together = engine.parse_chunk(items)
+
+    assert together == alone
+    assert [r.document["language"] for r in together] == ["en", "fr", "sv", None, "fr", "en", "sv", "en"]
+    assert [name.split("_")[-1] for name in parsed_in] == ["empty.txt", *["en.txt"] * 3, *["fr.txt"] * 2, *["sv.txt"] * 2]
+    assert all(r.events for r in together if r.document["language"])
+
+
+def test_a_window_holds_so_many_documents_or_so_much_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "WINDOW_DOCUMENTS", 3)
+    monkeypatch.setattr(engine, "WINDOW_CHARACTERS", 250)
+    items = []
+    for i, size in enumerate([10, 10, 10, 10, 300, 10, 100, 100, 10]):
+        (tmp_path / f"{i}.txt").write_text("x" * size)
+        items.append(documents.Input(tmp_path / f"{i}.txt", f"{i}.txt"))
+    windows = [[len(loaded.text) for loaded in window] for window in engine._windows(items, documents.MAX_BYTES)]
+    assert windows == [[10, 10, 10], [10, 300], [10, 100, 100], [10]]
 
 
 _PARENT = """
