@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
+from itertools import groupby
 
 import pandas as pd
 
 from . import dates, documents, engine, events, language, sentences, timelimit
 from .lexicon import lexicon, supported_languages
+from .matching import Phrasebook, fold_document
 from .merge import merged_events, with_merged_ids
 from .schema import documents_frame, events_frame
 
 # seconds one document may take (0: no limit); a news article takes milliseconds
 TIME_LIMIT = 60.0
+# characters of a text whose phrases parse_window reads ahead (some ms), outside its time limit
+READ_AHEAD_CHARACTERS = 100_000
+# documents of one language whose phrases are read ahead together: enough to keep the automaton warm,
+# few enough that what they hold stays in the caches too (a window's 256 at once ran slower)
+READ_AHEAD = 32
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,40 @@ def language_of(loaded: documents.Loaded, forced_language: str | None = None) ->
     if loaded.text is None or not loaded.text.strip():
         return None
     return language.detect(loaded.text, supported_languages())
+
+
+def parse_window(
+    window: list[documents.Loaded], forced_language: str | None = None, time_limit: float | None = TIME_LIMIT
+) -> list[DocumentResult]:
+    """Loaded documents parsed each as ``parse_loaded`` parses it, in an order that runs faster; results in theirs.
+
+    Languages are identified for all first, then the documents are parsed language by language, the
+    phrase lists of a few read back to back before the rest of their parsing: the identifier's tables,
+    then one language's automaton and lists, stay in the processor's caches from one document to the
+    next, where a mixed archive would switch at nearly every document (the synthetic corpus's 16
+    languages, mixed: 1.3x the rate on one core).
+    """
+    codes = [language_of(loaded, forced_language) for loaded in window]
+    parsed: dict[int, DocumentResult] = {}
+    for code, group in groupby(sorted(range(len(window)), key=lambda i: codes[i] or ""), key=lambda i: codes[i]):
+        group = list(group)
+        book = lexicon(code).phrasebook if code in supported_languages() else None
+        for at in range(0, len(group), READ_AHEAD):
+            some = group[at : at + READ_AHEAD]
+            if book:
+                _read_ahead(book, [window[i].text for i in some])
+            parsed.update((i, parse_loaded(window[i], code or forced_language, time_limit)) for i in some)
+        if book:
+            book.read_ahead(())
+    return [parsed[i] for i in range(len(window))]
+
+
+def _read_ahead(book: Phrasebook, texts: list[str | None]) -> None:
+    # an article's length: a long text (rare) is read at its turn, under its time limit
+    folded = [fold_document(t) for t in texts if t and len(t) <= READ_AHEAD_CHARACTERS]
+    # what fails here fails again in its document's own parse, which reports it
+    with suppress(Exception):
+        book.read_ahead(folded)
 
 
 def parse_loaded(loaded: documents.Loaded, forced_language: str | None = None, time_limit: float | None = TIME_LIMIT) -> DocumentResult:

@@ -18,6 +18,7 @@ import pytest
 from corpus import write_corpus
 
 from relations import documents, engine, parse
+from relations.matching import Phrasebook
 
 # the module: the package's own ``extract`` is the function
 extract = importlib.import_module("relations.extract")
@@ -105,6 +106,41 @@ def test_a_chunk_is_parsed_language_by_language_and_returned_in_its_order(tmp_pa
     assert [r.document["language"] for r in together] == ["en", "fr", "sv", None, "fr", "en", "sv", "en"]
     assert [name.split("_")[-1] for name in parsed_in] == ["empty.txt", *["en.txt"] * 3, *["fr.txt"] * 2, *["sv.txt"] * 2]
     assert all(r.events for r in together if r.document["language"])
+
+
+def test_a_window_is_parsed_as_each_of_its_documents_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "READ_AHEAD_CHARACTERS", 200)  # the long article is read at its turn
+    long = ARTICLES["fr"] + " Le ministre a rencontré son homologue du Cambodge à Phnom Penh le 3 avril." * 3
+    window = [
+        documents.Loaded("en.txt", ARTICLES["en"]),
+        documents.Loaded("long.txt", long),
+        documents.Loaded("scan.pdf", None, "not text: a PDF document"),
+        documents.Loaded("sv.txt", ARTICLES["sv"]),
+        documents.Loaded("blank.txt", " \n "),
+        documents.Loaded("fr.txt", ARTICLES["fr"]),
+    ]
+    read_ahead, ahead = Phrasebook.read_ahead, []
+    monkeypatch.setattr(Phrasebook, "read_ahead", lambda book, texts: ahead.extend(texts) or read_ahead(book, texts))
+    for forced in ("en", None):
+        alone = [extract.parse_loaded(loaded, forced) for loaded in window]
+        assert extract.parse_window(window, forced) == alone
+    assert [len(r.events) > 0 for r in alone] == [True, True, False, True, False, True]
+    assert len(ahead) == 7 and max(map(len, ahead)) <= 200, "the long one is read at its turn, under its time limit"
+
+    # a text that breaks the phrase pass: reading ahead meets it first, and its language's other
+    # documents are parsed all the same; its own parse meets it again and reports it (texts not
+    # read above: what was read of a text is kept)
+    scan = Phrasebook._scan
+    monkeypatch.setattr(Phrasebook, "_scan", lambda book, text: scan(book, text) if "handelsavtal" not in text else 1 / 0)
+    window = [
+        documents.Loaded("sv.txt", ARTICLES["sv"].replace("12 mars", "13 mars")),
+        documents.Loaded("sv2.txt", "STOCKHOLM, 4 maj 2024 - Sverige och Vietnam undertecknade ett avtal i Hanoi."),
+        documents.Loaded("en.txt", ARTICLES["en"].replace("12 March", "13 March")),
+    ]
+    results = extract.parse_window(window)
+    assert results[0].document["reason"] == "could not be parsed: ZeroDivisionError: division by zero"
+    assert results[1].events and results[2].events
+    assert results == [extract.parse_loaded(loaded) for loaded in window]
 
 
 def test_a_window_holds_so_many_documents_or_so_much_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

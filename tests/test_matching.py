@@ -109,6 +109,28 @@ def test_lists_sharing_a_phrasebook_are_read_in_one_pass_and_keep_their_own_valu
     assert spans(later, text) == [("and", "and")] and spans(places, text) == [("Nice", "FRA"), ("Lima", "PER")]
 
 
+def test_texts_read_ahead_are_answered_from_that_reading(monkeypatch) -> None:
+    book = Phrasebook()
+    places = PhraseMatcher([("Lima", "PER"), ("Nice", "FRA")], exact_case=True, phrasebook=book)
+    texts = ["Nice, then Lima", "from Lima to Nice", "nothing here"]
+    in_turn = [spans(places, text) for text in texts]
+    book.read_ahead([fold(text) for text in texts[:2]])
+
+    reads = []
+    scan = Phrasebook._scan
+    monkeypatch.setattr(Phrasebook, "_scan", lambda self, text: reads.append(text) or scan(self, text))
+    assert [spans(places, text) for text in texts] == in_turn
+    assert reads == [fold(texts[2])], "only the text not read ahead is read at its turn"
+
+    # a list added afterwards is in no reading ahead: the texts are read again
+    later = PhraseMatcher([("then", "then")], phrasebook=book)
+    assert spans(later, texts[0]) == [("then", "then")]
+    book.read_ahead([fold(texts[0])])
+    book.read_ahead(())
+    spans(places, texts[1])
+    assert reads[-1] == fold(texts[1]), "a call forgets the texts of the one before"
+
+
 def test_a_matcher_with_no_phrases_is_false_and_finds_nothing() -> None:
     m = PhraseMatcher([])
     assert not m and m.findall("anything") == [] and m.search("anything") is None
