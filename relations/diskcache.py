@@ -115,6 +115,7 @@ def _store(where: Path, name: str, path: Path, built: object) -> None:
     except Exception:  # a full disk, say: the next run builds again
         Path(temporary).unlink(missing_ok=True)
         return
-    for old in where.glob(f"{name}-*.pickle"):
-        if old != path:
+    # what older code or libraries built is never read again: every entry of theirs goes
+    for old in where.glob("*.pickle"):
+        if not old.name.endswith(f"-{_current()}.pickle"):
             old.unlink(missing_ok=True)

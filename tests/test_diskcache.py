@@ -101,13 +101,14 @@ def test_an_object_that_cannot_be_pickled_is_returned_and_not_kept(cache_dir: Pa
     assert list(cache_dir.iterdir()) == []
 
 
-def test_writing_a_new_fingerprint_removes_the_older_entries(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_writing_a_new_fingerprint_removes_every_older_entry(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(diskcache, "_current", lambda: "before")
     diskcache.load_or_build("lexicon-fr", Builder("old"))
     diskcache.load_or_build("lexicon-de", Builder("other language"))
+    (cache_dir / "notes.txt").write_text("not ours to remove")
     monkeypatch.setattr(diskcache, "_current", lambda: "after")
     assert diskcache.load_or_build("lexicon-fr", Builder("new")) == "new"
-    assert sorted(p.name for p in cache_dir.glob("*.pickle")) == ["lexicon-de-before.pickle", "lexicon-fr-after.pickle"]
+    assert sorted(p.name for p in cache_dir.iterdir()) == ["lexicon-fr-after.pickle", "notes.txt"]
 
 
 def test_the_fingerprint_follows_code_language_data_and_libraries(tmp_path: Path) -> None:
