@@ -35,15 +35,18 @@ def scorer(shared_dir: Path):
     return module
 
 
+_CACHE = pytest.StashKey[tempfile.TemporaryDirectory]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # the suite builds its language data into a cache of its own, not the user's ~/.cache/relations
     # (the subprocesses it starts inherit the variable)
     if "RELATIONS_CACHE_DIR" not in os.environ:
-        config._relations_cache = tempfile.TemporaryDirectory(prefix="relations-cache-")
-        os.environ["RELATIONS_CACHE_DIR"] = config._relations_cache.name
+        config.stash[_CACHE] = tempfile.TemporaryDirectory(prefix="relations-cache-")
+        os.environ["RELATIONS_CACHE_DIR"] = config.stash[_CACHE].name
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if hasattr(config, "_relations_cache"):
+    if _CACHE in config.stash:
         os.environ.pop("RELATIONS_CACHE_DIR", None)
-        config._relations_cache.cleanup()
+        config.stash[_CACHE].cleanup()
